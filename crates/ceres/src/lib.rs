@@ -1,0 +1,104 @@
+//! Wiring of the `ceres` binary: settings, database start-up, reference data, demo, server.
+
+pub mod demo;
+pub mod refdata;
+pub mod settings;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use ceres_domain::{Clock, SystemClock};
+use ceres_render::Renderer;
+use ceres_store::Db;
+use ceres_web::AppState;
+use tokio::net::TcpListener;
+
+use crate::settings::Settings;
+
+/// Logs to stderr, at `info` unless `RUST_LOG` says otherwise.
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into());
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// Connects to the database and applies the migrations; creates the SQLite folder.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
+    if settings.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("cannot create {}", settings.data_dir.display()))?;
+    }
+    let db = Db::connect(&settings.database_url)
+        .await
+        .context("cannot open the database")?;
+    db.migrate().await.context("cannot migrate the database")?;
+    Ok(db)
+}
+
+/// Opens the database and imports the built-in reference data when it is not there yet.
+pub async fn prepare_database(settings: &Settings) -> anyhow::Result<Db> {
+    let db = open_database(settings).await?;
+    if !refdata::is_loaded(&db).await? {
+        let started = std::time::Instant::now();
+        let summary = refdata::import(&db, None).await?;
+        tracing::info!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "{summary}"
+        );
+    }
+    Ok(db)
+}
+
+/// Builds the app state around a database and a clock.
+pub fn app_state(db: Db, clock: Arc<dyn Clock>, secure_cookies: bool) -> AppState {
+    AppState {
+        db,
+        renderer: Arc::new(Renderer::new()),
+        clock,
+        secure_cookies,
+    }
+}
+
+/// Serves the web app until interrupted.
+pub async fn serve(
+    settings: &Settings,
+    listen: &str,
+    demo: bool,
+    port_file: Option<&Path>,
+) -> anyhow::Result<()> {
+    let db = prepare_database(settings).await?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    if demo {
+        demo::load(&db, clock.as_ref()).await?;
+    }
+
+    let listener = TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot bind {listen}"))?;
+    let address: SocketAddr = listener.local_addr()?;
+    let secure = settings
+        .secure_cookies
+        .unwrap_or(!address.ip().is_loopback());
+    let app = ceres_web::router(app_state(db, clock, secure));
+
+    if let Some(path) = port_file {
+        // Written to a temporary name then renamed, so a reader never sees half an address.
+        let temporary = path.with_extension("tmp");
+        std::fs::write(&temporary, address.to_string())?;
+        std::fs::rename(&temporary, path)?;
+    }
+    tracing::info!(%address, "ceres is serving");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,50 @@
+//! Settings, read once from the environment at start.
+
+use std::path::PathBuf;
+
+/// The typed settings of a `ceres` process.
+#[derive(Clone)]
+pub struct Settings {
+    /// `DATABASE_URL`: `sqlite://…` or `postgres://…`. Default: an SQLite file in the data
+    /// folder, created on first start.
+    pub database_url: String,
+    /// `CERES_DATA_DIR`: where the embedded database lives (default `./var`).
+    pub data_dir: PathBuf,
+    /// `CERES_SECURE_COOKIES`: `true` or `false`. Default: secure unless the app listens on
+    /// a loopback address (plain-HTTP development).
+    pub secure_cookies: Option<bool>,
+}
+
+impl std::fmt::Debug for Settings {
+    /// The database URL may carry a password: only its scheme is shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let scheme = self.database_url.split(':').next().unwrap_or("");
+        f.debug_struct("Settings")
+            .field("database", &scheme)
+            .field("data_dir", &self.data_dir)
+            .field("secure_cookies", &self.secure_cookies)
+            .finish()
+    }
+}
+
+impl Settings {
+    /// Reads the settings from the environment.
+    pub fn from_env() -> anyhow::Result<Settings> {
+        let data_dir = PathBuf::from(std::env::var("CERES_DATA_DIR").unwrap_or("var".into()));
+        let database_url = match std::env::var("DATABASE_URL") {
+            Ok(url) if !url.trim().is_empty() => url,
+            _ => format!("sqlite://{}", data_dir.join("ceres.sqlite").display()),
+        };
+        let secure_cookies = match std::env::var("CERES_SECURE_COOKIES").as_deref() {
+            Ok("true") => Some(true),
+            Ok("false") => Some(false),
+            Ok(other) => anyhow::bail!("CERES_SECURE_COOKIES must be true or false, not {other:?}"),
+            Err(_) => None,
+        };
+        Ok(Settings {
+            database_url,
+            data_dir,
+            secure_cookies,
+        })
+    }
+}

@@ -1,0 +1,219 @@
+//! Print requests: when one may be made (R1, R3, R5), and which documents it carries.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::candidat::CheckReport;
+use crate::document::DocumentKind;
+use crate::french;
+use crate::session::{Resultat, SessionState};
+
+/// The kind of a print request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrintRequestKind {
+    /// The first request for a candidate in a session (R5: one only).
+    Initiale,
+    /// An official re-issue (R6).
+    Duplicata,
+}
+
+impl PrintRequestKind {
+    /// The code stored in the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            PrintRequestKind::Initiale => "initiale",
+            PrintRequestKind::Duplicata => "duplicata",
+        }
+    }
+}
+
+/// Why a print request is refused. Each variant's message is what the agent reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// R1: the session is not validated.
+    SessionNotValidated(SessionState),
+    /// R5: the initial request was already made, on that date (Europe/Paris).
+    AlreadyRequested(Date),
+    /// R3: the box « Données vérifiées et conformes » is not ticked.
+    NotVerified,
+    /// R3: the candidate's data is invalid; the sentence names the fields.
+    InvalidData(String),
+}
+
+impl Refusal {
+    /// The message shown to the agent, in French.
+    pub fn message(&self) -> String {
+        match self {
+            Refusal::SessionNotValidated(state) => format!(
+                "La session est à l'état « {} » : les documents ne sont édités que pour une \
+                 session validée.",
+                state.label()
+            ),
+            Refusal::AlreadyRequested(on) => format!(
+                "Une demande d'impression initiale a déjà été transmise le {} pour ce candidat.",
+                french::short_date(*on)
+            ),
+            Refusal::NotVerified => "Cochez la case « Données vérifiées et conformes » avant \
+                                     d'envoyer pour impression."
+                .to_owned(),
+            Refusal::InvalidData(sentence) => sentence.clone(),
+        }
+    }
+}
+
+/// What is known when an agent asks for the initial print request.
+#[derive(Debug, Clone)]
+pub struct InitialRequestContext<'a> {
+    pub session_state: SessionState,
+    /// The date (Europe/Paris) of the initial request already made, if any.
+    pub existing_initial: Option<Date>,
+    pub verified_box_ticked: bool,
+    pub check: &'a CheckReport,
+}
+
+/// R1, R3, R5: every reason to refuse the initial request, in the order the agent should
+/// act on them. Empty means the request may be recorded.
+///
+/// R5 under concurrency is kept by the store (a unique key), not here: two clicks that both
+/// pass this check still make one request.
+pub fn refusals_for_initial_request(ctx: &InitialRequestContext<'_>) -> Vec<Refusal> {
+    let mut refusals = Vec::new();
+    if !ctx.session_state.allows_documents() {
+        refusals.push(Refusal::SessionNotValidated(ctx.session_state));
+    }
+    if let Some(on) = ctx.existing_initial {
+        refusals.push(Refusal::AlreadyRequested(on));
+    }
+    if let Some(sentence) = ctx.check.refusal() {
+        refusals.push(Refusal::InvalidData(sentence));
+    }
+    if !ctx.verified_box_ticked {
+        refusals.push(Refusal::NotVerified);
+    }
+    refusals
+}
+
+/// The documents a candidate receives for a result, in the order they go into the envelope.
+///
+/// Known limit: the livret de certification and the CCS diploma come with the documents
+/// issue; until then an Admis candidate gets the diploma and its cover letter, a Non admis
+/// candidate the notification d'échec.
+pub fn documents_for(resultat: Resultat) -> Vec<DocumentKind> {
+    match resultat {
+        Resultat::Admis => vec![DocumentKind::LettreAccompagnement, DocumentKind::Diplome],
+        Resultat::NonAdmis => vec![DocumentKind::NotificationEchec],
+    }
+}
+
+/// The line of the candidate list after the initial request (R6's wording).
+pub fn initial_request_line(on: Date) -> String {
+    format!(
+        "Demande d'impression initiale transmise le {}",
+        french::short_date(on)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::*;
+    use crate::candidat::{Field, Issue};
+
+    fn ctx(check: &CheckReport) -> InitialRequestContext<'_> {
+        InitialRequestContext {
+            session_state: SessionState::Validee,
+            existing_initial: None,
+            verified_box_ticked: true,
+            check,
+        }
+    }
+
+    #[test]
+    fn r3_a_valid_ticked_request_on_a_validated_session_passes() {
+        let valid = CheckReport::default();
+
+        assert!(refusals_for_initial_request(&ctx(&valid)).is_empty());
+    }
+
+    #[test]
+    fn r1_a_session_awaiting_validation_refuses_documents() {
+        let valid = CheckReport::default();
+        let context = InitialRequestContext {
+            session_state: SessionState::EnAttenteDeValidation,
+            ..ctx(&valid)
+        };
+
+        let refusals = refusals_for_initial_request(&context);
+
+        assert_eq!(
+            refusals,
+            vec![Refusal::SessionNotValidated(
+                SessionState::EnAttenteDeValidation
+            )]
+        );
+        assert!(refusals[0].message().contains("En attente de validation"));
+    }
+
+    #[test]
+    fn r5_a_second_initial_request_is_refused_with_the_first_date() {
+        let valid = CheckReport::default();
+        let context = InitialRequestContext {
+            existing_initial: Some(date(2022, 11, 29)),
+            ..ctx(&valid)
+        };
+
+        let refusals = refusals_for_initial_request(&context);
+
+        assert_eq!(refusals.len(), 1);
+        assert!(refusals[0].message().contains("29/11/2022"));
+    }
+
+    #[test]
+    fn r3_an_unticked_box_and_invalid_data_are_both_named() {
+        let invalid = CheckReport {
+            errors: vec![Issue {
+                field: Field::NomNaissance,
+                check: "R4.name.forbidden_character",
+                message: String::new(),
+            }],
+            warnings: vec![],
+        };
+        let context = InitialRequestContext {
+            verified_box_ticked: false,
+            ..ctx(&invalid)
+        };
+
+        let messages: Vec<String> = refusals_for_initial_request(&context)
+            .iter()
+            .map(Refusal::message)
+            .collect();
+
+        assert_eq!(
+            messages[0],
+            "Les informations du candidat sont invalides : Nom de naissance"
+        );
+        assert!(messages[1].contains("Données vérifiées et conformes"));
+    }
+
+    #[test]
+    fn admis_receive_diploma_and_letter_non_admis_the_notification() {
+        assert_eq!(
+            documents_for(Resultat::Admis),
+            vec![DocumentKind::LettreAccompagnement, DocumentKind::Diplome]
+        );
+        assert_eq!(
+            documents_for(Resultat::NonAdmis),
+            vec![DocumentKind::NotificationEchec]
+        );
+    }
+
+    #[test]
+    fn the_list_line_uses_the_tutorials_wording() {
+        assert_eq!(
+            initial_request_line(date(2022, 11, 29)),
+            "Demande d'impression initiale transmise le 29/11/2022"
+        );
+    }
+}

@@ -1,0 +1,140 @@
+//! A minimal Typst [`World`]: embedded fonts, embedded templates, and one JSON data file.
+//!
+//! Nothing here reads the file system or the clock. The only input that changes between
+//! documents is `/data.json`; templates read it with `json("/data.json")` and print its
+//! strings as values, so data never becomes Typst markup.
+
+use ceres_domain::document::DocumentKind;
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+use crate::fonts;
+
+/// Virtual path of the document data read by every template.
+const DATA_PATH: &str = "/data.json";
+
+/// Templates embedded at compile time, with their virtual paths.
+const TEMPLATES: [(&str, &str); 4] = [
+    (
+        "/templates/common.typ",
+        include_str!("../templates/common.typ"),
+    ),
+    (
+        "/templates/diplome.typ",
+        include_str!("../templates/diplome.typ"),
+    ),
+    (
+        "/templates/lettre-accompagnement.typ",
+        include_str!("../templates/lettre-accompagnement.typ"),
+    ),
+    (
+        "/templates/notification-echec.typ",
+        include_str!("../templates/notification-echec.typ"),
+    ),
+];
+
+/// What every document shares: standard library, fonts, parsed templates. Built once.
+pub(crate) struct Assets {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    sources: Vec<Source>,
+    data_id: FileId,
+}
+
+impl Assets {
+    pub(crate) fn new() -> Self {
+        let fonts = fonts::load();
+        let book = FontBook::from_fonts(&fonts);
+        let sources = TEMPLATES
+            .iter()
+            .map(|(path, text)| Source::new(file_id(path), (*text).to_owned()))
+            .collect();
+
+        Self {
+            library: LazyHash::new(Library::builder().build()),
+            book: LazyHash::new(book),
+            fonts,
+            sources,
+            data_id: file_id(DATA_PATH),
+        }
+    }
+
+    /// The main template of a kind of document.
+    fn main_of(kind: DocumentKind) -> FileId {
+        file_id(&format!("/templates/{}.typ", kind.slug()))
+    }
+}
+
+/// Interns a virtual path of the project root.
+///
+/// Only called with the constant paths above, which are valid virtual paths.
+fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("embedded template paths are valid");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+/// The world of one document: the shared assets plus this document's data.
+pub(crate) struct DocumentWorld<'a> {
+    assets: &'a Assets,
+    main: FileId,
+    data: Bytes,
+}
+
+impl<'a> DocumentWorld<'a> {
+    /// A world whose main file is the template of `kind`, reading `data` as `/data.json`.
+    pub(crate) fn new(assets: &'a Assets, kind: DocumentKind, data: Vec<u8>) -> Self {
+        Self {
+            assets,
+            main: Assets::main_of(kind),
+            data: Bytes::new(data),
+        }
+    }
+}
+
+impl World for DocumentWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.assets.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.assets.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        match self.assets.sources.iter().find(|source| source.id() == id) {
+            Some(source) => Ok(source.clone()),
+            None if id == self.assets.data_id => Err(FileError::NotSource),
+            None => Err(not_found(id)),
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.assets.data_id {
+            return Ok(self.data.clone());
+        }
+        self.source(id)
+            .map(|source| Bytes::from_string(source.text().to_owned()))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.assets.fonts.get(index).cloned()
+    }
+
+    /// Documents carry their dates as data; templates never ask for today.
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        None
+    }
+}
+
+fn not_found(id: FileId) -> FileError {
+    FileError::NotFound(id.vpath().get_with_slash().into())
+}

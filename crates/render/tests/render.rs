@@ -1,0 +1,623 @@
+//! Renders the documents of the design brief (§4) and reads them back with poppler-utils
+//! (`pdftotext`, `pdfinfo`, `pdffonts`, `pdftoppm`), as a reader of the PDF would.
+
+mod support;
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ceres_domain::document::{DocumentKind, DocumentModel, DocumentVersion};
+use ceres_render::{RenderError, Renderer};
+use support::{KINDS, tutorial_model};
+
+use DocumentVersion::{Apercu, Impression};
+
+static RENDERER: LazyLock<Renderer> = LazyLock::new(Renderer::new);
+
+/// The diploma's sentences as the tutorial writes them (design brief §4).
+const DIPLOMA_SENTENCES: [&str; 7] = [
+    "RÉPUBLIQUE FRANÇAISE",
+    "TITRE PROFESSIONNEL",
+    "Monsieur BERTRAND Henri, né le 23/04/1981 à Charleville-Mézières (FRANCE), a obtenu, \
+     par décision du jury, le titre professionnel de : Ouvrier du paysage (arrêté du 20 \
+     septembre 2018, publié au journal officiel du 26 septembre 2018)",
+    "Ce titre est classé au niveau 3 du cadre national des certifications professionnelles, \
+     dans le(s) domaine(s) d'activité 214r, 214s.",
+    "Il est enregistré dans le répertoire national des certifications professionnelles \
+     (RNCP399).",
+    "Etabli à Paris 7e Arrondissement (Paris) le 16 novembre 2022",
+    "Responsable de région",
+];
+
+/// What only the printed version carries (R2).
+const PRINT_ONLY: [&str; 2] = ["Liberté Égalité Fraternité", "Cachet et signature"];
+
+/// What only the preview carries (R2).
+const PREVIEW_ONLY: [&str; 2] = [
+    "Aperçu — document non valable",
+    "Pour des raisons de sécurité, les tampons et signatures n'apparaissent pas lors de la \
+     prévisualisation.",
+];
+
+// ---------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------
+
+fn render(model: &DocumentModel) -> Vec<u8> {
+    match RENDERER.render_pdf(model) {
+        Ok(pdf) => pdf,
+        Err(error) => panic!("rendering failed: {error}"),
+    }
+}
+
+/// Writes bytes to a fresh file of the test's scratch folder.
+fn scratch_file(name: &str, bytes: &[u8]) -> PathBuf {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ceres-render-tests");
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let path = dir.join(format!("{}-{n}-{name}", std::process::id()));
+    std::fs::write(&path, bytes).expect("scratch file");
+    path
+}
+
+/// Runs a poppler tool on the PDF and returns its standard output.
+fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
+    let path = scratch_file("doc.pdf", pdf);
+    let output = Command::new(tool)
+        .args(args)
+        .arg(&path)
+        .args(if tool == "pdftotext" { &["-"][..] } else { &[] })
+        .output()
+        .unwrap_or_else(|error| panic!("{tool} (poppler-utils) must be installed: {error}"));
+    assert!(
+        output.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    std::fs::remove_file(&path).ok();
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+/// The text of the PDF as `pdftotext -layout` reads it, with whitespace normalised
+/// (no-break spaces count as spaces, runs of blanks and line ends become one space).
+fn pdf_text(pdf: &[u8]) -> String {
+    normalise(&poppler("pdftotext", &["-layout", "-enc", "UTF-8"], pdf))
+}
+
+fn normalise(text: &str) -> String {
+    text.replace(['\u{a0}', '\u{202f}'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn assert_contains(text: &str, expected: &str) {
+    let expected = normalise(expected);
+    assert!(text.contains(&expected), "missing {expected:?} in:\n{text}");
+}
+
+fn assert_lacks(text: &str, unexpected: &str) {
+    let unexpected = normalise(unexpected);
+    assert!(
+        !text.contains(&unexpected),
+        "unexpected {unexpected:?} in:\n{text}"
+    );
+}
+
+/// `pdfinfo` fields of the PDF.
+fn pdf_info(pdf: &[u8]) -> String {
+    let path = scratch_file("info.pdf", pdf);
+    let output = Command::new("pdfinfo")
+        .arg("-meta")
+        .arg(&path)
+        .output()
+        .expect("pdfinfo");
+    let meta = String::from_utf8_lossy(&output.stdout).into_owned();
+    let output = Command::new("pdfinfo")
+        .arg(&path)
+        .output()
+        .expect("pdfinfo");
+    std::fs::remove_file(&path).ok();
+    String::from_utf8_lossy(&output.stdout).into_owned() + &meta
+}
+
+fn assert_one_a4_page(pdf: &[u8]) {
+    let info = pdf_info(pdf);
+    assert!(info.contains("Pages:           1\n"), "{info}");
+    assert!(info.contains("(A4)"), "{info}");
+}
+
+/// One word of `pdftotext -bbox`: xMin, yMin, xMax, yMax (points), then the word.
+type WordBox = (f64, f64, f64, f64, String);
+
+/// The page's width and height (points) and its words.
+fn word_boxes(pdf: &[u8]) -> (f64, f64, Vec<WordBox>) {
+    let html = poppler("pdftotext", &["-bbox"], pdf);
+    let attr = |tag: &str, name: &str| -> f64 {
+        let start = tag.find(&format!("{name}=\"")).expect("attribute") + name.len() + 2;
+        let end = start + tag[start..].find('"').expect("closing quote");
+        tag[start..end].parse().expect("number")
+    };
+    let page = html.split("<page ").nth(1).expect("one page");
+    let (width, height) = (attr(page, "width"), attr(page, "height"));
+    let words = html
+        .split("<word ")
+        .skip(1)
+        .map(|tag| {
+            let text =
+                tag[tag.find('>').expect(">") + 1..tag.find("</word>").expect("end")].to_owned();
+            (
+                attr(tag, "xMin"),
+                attr(tag, "yMin"),
+                attr(tag, "xMax"),
+                attr(tag, "yMax"),
+                text,
+            )
+        })
+        .collect();
+    (width, height, words)
+}
+
+/// Every word lies inside the page, at least 5 mm from its edges: nothing overflows.
+fn assert_nothing_overflows(pdf: &[u8]) {
+    let (width, height, words) = word_boxes(pdf);
+    let margin = 5.0 * 72.0 / 25.4;
+    for (x0, y0, x1, y1, word) in words {
+        assert!(
+            x0 >= margin && y0 >= margin && x1 <= width - margin && y1 <= height - margin,
+            "{word:?} at ({x0}, {y0})–({x1}, {y1}) leaves the page ({width} × {height})"
+        );
+    }
+}
+
+/// Share of the page's pixels that are not white, at 50 dpi in grey levels.
+fn ink_ratio(pdf: &[u8]) -> f64 {
+    let path = scratch_file("ink.pdf", pdf);
+    let output = Command::new("pdftoppm")
+        .args(["-gray", "-r", "50", "-singlefile"])
+        .arg(&path)
+        .output()
+        .expect("pdftoppm");
+    std::fs::remove_file(&path).ok();
+    let pgm = output.stdout;
+
+    // Binary PGM: "P5\n<width> <height>\n<max>\n" then one byte a pixel.
+    let mut fields = 0;
+    let mut header_end = 0;
+    let mut in_field = false;
+    for (i, byte) in pgm.iter().enumerate() {
+        if byte.is_ascii_whitespace() {
+            if in_field {
+                fields += 1;
+                in_field = false;
+                if fields == 4 {
+                    header_end = i + 1;
+                    break;
+                }
+            }
+        } else {
+            in_field = true;
+        }
+    }
+    let pixels = &pgm[header_end..];
+    let inked = pixels.iter().filter(|&&level| level < 250).count();
+    inked as f64 / pixels.len() as f64
+}
+
+// ---------------------------------------------------------------------------------------
+// The tutorial's documents
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn diploma_prints_the_tutorial_wording_in_both_versions() {
+    for version in [Apercu, Impression] {
+        let pdf = render(&tutorial_model(DocumentKind::Diplome, version));
+        let text = pdf_text(&pdf);
+
+        for sentence in DIPLOMA_SENTENCES {
+            assert_contains(&text, sentence);
+        }
+        for line in [
+            "MINISTÈRE",
+            "DU TRAVAIL,",
+            "DU PLEIN EMPLOI",
+            "ET DE L'INSERTION",
+        ] {
+            assert_contains(&text, line);
+        }
+        assert_one_a4_page(&pdf);
+        assert_nothing_overflows(&pdf);
+    }
+}
+
+#[test]
+fn diploma_prints_the_signatory_name_only_on_the_printed_version() {
+    let preview = pdf_text(&render(&tutorial_model(DocumentKind::Diplome, Apercu)));
+    let print = pdf_text(&render(&tutorial_model(DocumentKind::Diplome, Impression)));
+
+    assert_lacks(&preview, "Camille Durand");
+    assert_contains(&print, "Camille Durand");
+}
+
+#[test]
+fn diploma_omits_the_journal_officiel_when_unknown() {
+    let mut model = tutorial_model(DocumentKind::Diplome, Impression);
+    model.titre.journal_officiel = None;
+    let text = pdf_text(&render(&model));
+
+    assert_contains(
+        &text,
+        "Ouvrier du paysage (arrêté du 20 septembre 2018) Ce titre",
+    );
+    assert_lacks(&text, "journal officiel");
+}
+
+#[test]
+fn diploma_omits_the_arrete_when_unknown() {
+    let mut model = tutorial_model(DocumentKind::Diplome, Impression);
+    model.titre.arrete = None;
+    let text = pdf_text(&render(&model));
+
+    assert_contains(
+        &text,
+        "titre professionnel de : Ouvrier du paysage Ce titre est classé",
+    );
+    assert_lacks(&text, "arrêté");
+}
+
+#[test]
+fn diploma_agrees_with_a_woman_and_a_partial_birth_date() {
+    let mut model = tutorial_model(DocumentKind::Diplome, Apercu);
+    model.candidat.civilite = "Madame".into();
+    model.candidat.nom = "FAURIEL".into();
+    model.candidat.prenoms = "Colette".into();
+    model.candidat.ne = "née".into();
+    model.candidat.naissance = "en 1970".into();
+    let text = pdf_text(&render(&model));
+
+    assert_contains(
+        &text,
+        "Madame FAURIEL Colette, née en 1970 à Charleville-Mézières (FRANCE),",
+    );
+}
+
+#[test]
+fn cover_letter_prints_letterhead_recipient_and_subject() {
+    for version in [Apercu, Impression] {
+        let pdf = render(&tutorial_model(DocumentKind::LettreAccompagnement, version));
+        let text = pdf_text(&pdf);
+
+        for expected in [
+            "DRIEETS Île-de-France",
+            "19-21 rue Madeleine Vionnet",
+            "93300 Aubervilliers",
+            "Le 29/11/2022",
+            "Monsieur Henri BERTRAND",
+            "12 RUE DES TILLEULS",
+            "08000 CHARLEVILLE-MEZIERES",
+            "Candidat n°2122559",
+            "Affaire suivie par :",
+            "Téléphone :",
+            "Courriel :",
+            "Objet : Envoi de votre diplôme du titre professionnel d'Ouvrier du paysage",
+            "livret de certification",
+            "duplicata",
+            "Responsable de région",
+            "Camille Durand",
+        ] {
+            assert_contains(&text, expected);
+        }
+        assert_one_a4_page(&pdf);
+        assert_nothing_overflows(&pdf);
+    }
+}
+
+#[test]
+fn refusal_letter_lists_the_ccp_obtained_and_encloses_the_livret() {
+    let pdf = render(&tutorial_model(DocumentKind::NotificationEchec, Impression));
+    let text = pdf_text(&pdf);
+
+    for expected in [
+        "Objet : Résultat de votre session d'examen du titre professionnel d'Ouvrier du \
+         paysage",
+        "par décision du jury de la session d'examen TITRE_B_2023_470415, vous n'avez pas \
+         obtenu le titre professionnel d'Ouvrier du paysage.",
+        "Vous avez toutefois obtenu le(s) certificat(s) de compétences professionnelles \
+         suivant(s) :",
+        "CP-00464 — Réaliser des travaux d'aménagement paysager",
+        "livret de certification",
+        "recours",
+    ] {
+        assert_contains(&text, expected);
+    }
+    assert_lacks(&text, "Entretenir des espaces paysagers");
+    assert_one_a4_page(&pdf);
+    assert_nothing_overflows(&pdf);
+}
+
+#[test]
+fn refusal_letter_without_any_ccp_mentions_neither_ccp_nor_livret() {
+    let mut model = tutorial_model(DocumentKind::NotificationEchec, Apercu);
+    for ccp in &mut model.titre.ccps {
+        ccp.obtenu = false;
+    }
+    let text = pdf_text(&render(&model));
+
+    assert_lacks(&text, "Vous avez toutefois obtenu");
+    assert_lacks(&text, "livret");
+    assert_contains(&text, "vous n'avez pas obtenu le titre professionnel");
+}
+
+// ---------------------------------------------------------------------------------------
+// R2: the preview has no security feature
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn preview_lacks_the_print_marks_and_print_has_them() {
+    for kind in KINDS {
+        let preview_pdf = render(&tutorial_model(kind, Apercu));
+        let print_pdf = render(&tutorial_model(kind, Impression));
+        let preview = pdf_text(&preview_pdf);
+        let print = pdf_text(&print_pdf);
+
+        for mark in PRINT_ONLY {
+            assert_lacks(&preview, mark);
+            assert_contains(&print, mark);
+        }
+        assert_contains(&preview, PREVIEW_ONLY[0]);
+        assert_lacks(&print, PREVIEW_ONLY[0]);
+
+        // The watermark covers the printed page with ink; the preview stays mostly white.
+        let (preview_ink, print_ink) = (ink_ratio(&preview_pdf), ink_ratio(&print_pdf));
+        assert!(
+            print_ink > preview_ink * 2.0 && print_ink > 0.2,
+            "{kind:?}: ink {preview_ink:.3} on the preview, {print_ink:.3} printed"
+        );
+    }
+}
+
+#[test]
+fn letters_keep_every_line_in_place_on_the_preview() {
+    for kind in [
+        DocumentKind::LettreAccompagnement,
+        DocumentKind::NotificationEchec,
+    ] {
+        let position = |version, word: &str| {
+            let (_, _, words) = word_boxes(&render(&tutorial_model(kind, version)));
+            let found = words.iter().find(|(.., text)| text == word);
+            found
+                .map(|&(x, y, ..)| (x.round(), y.round()))
+                .expect("word on the page")
+        };
+
+        for word in ["FRANÇAISE", "MINISTÈRE", "BERTRAND", "Objet", "Durand"] {
+            assert_eq!(
+                position(Apercu, word),
+                position(Impression, word),
+                "{kind:?} {word}"
+            );
+        }
+    }
+}
+
+#[test]
+fn only_the_diploma_preview_explains_the_missing_stamps() {
+    let diploma = pdf_text(&render(&tutorial_model(DocumentKind::Diplome, Apercu)));
+    let print = pdf_text(&render(&tutorial_model(DocumentKind::Diplome, Impression)));
+
+    assert_contains(&diploma, PREVIEW_ONLY[1]);
+    assert_lacks(&print, PREVIEW_ONLY[1]);
+}
+
+// ---------------------------------------------------------------------------------------
+// §4: data is data; names print exactly; nothing overflows
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn typst_markup_in_names_prints_literally() {
+    for kind in KINDS {
+        let mut model = tutorial_model(kind, Impression);
+        model.candidat.nom = "#set page(width: 1pt)".into();
+        model.candidat.prenoms = "] <script>".into();
+        model.candidat.lieu_naissance = "$x^2$ *gras* _it_ @ref \\ // #{1 + 1}".into();
+        model.titre.intitule = "#panic(\"boom\") [x]".into();
+        model.titre.de_intitule = "de #panic(\"boom\") [x]".into();
+        let pdf = render(&model);
+        let text = pdf_text(&pdf);
+
+        match kind {
+            DocumentKind::Diplome => {
+                assert_contains(&text, "Monsieur #set page(width: 1pt) ] <script>, né le");
+                assert_contains(&text, "à $x^2$ *gras* _it_ @ref \\ // #{1 + 1}, a obtenu");
+                assert_contains(&text, "#panic(\"boom\") [x]");
+            }
+            _ => {
+                assert_contains(&text, "Monsieur ] <script> #set page(width: 1pt)");
+                assert_contains(&text, "titre professionnel de #panic(\"boom\") [x]");
+            }
+        }
+        assert_one_a4_page(&pdf);
+        assert_nothing_overflows(&pdf);
+    }
+}
+
+#[test]
+fn names_with_rare_letters_print_exactly_in_marianne() {
+    let names = "Œdipe Ÿvonne Ñuñez Śliwa Straße Łukasz";
+    for kind in KINDS {
+        let mut model = tutorial_model(kind, Apercu);
+        model.candidat.prenoms = names.into();
+        let pdf = render(&model);
+
+        assert_contains(&pdf_text(&pdf), names);
+        // Marianne covers these letters: the fallback face is not needed.
+        let fonts = poppler("pdffonts", &[], &pdf);
+        assert!(fonts.contains("Marianne"), "{fonts}");
+        assert!(!fonts.contains("DejaVu"), "{fonts}");
+    }
+}
+
+#[test]
+fn letters_outside_marianne_fall_back_to_dejavu_sans() {
+    let mut model = tutorial_model(DocumentKind::Diplome, Apercu);
+    model.candidat.lieu_naissance = "Αθήνα / Москва (GRÈCE)".into();
+    let pdf = render(&model);
+
+    assert_contains(&pdf_text(&pdf), "né le 23/04/1981 à Αθήνα / Москва (GRÈCE)");
+    assert!(poppler("pdffonts", &[], &pdf).contains("DejaVuSans"));
+}
+
+const LONG_FIRST_NAMES: &str =
+    "Marie-Thérèse Geneviève Anne-Sophie Françoise Bénédicte Maximilienne";
+const LONG_LABEL: &str = "Technicien supérieur en conception et réalisation de systèmes \
+                          automatisés, de réseaux de télécommunications et d'installations \
+                          électriques industrielles et tertiaires à haute performance";
+
+/// The tutorial's documents with every field as long as it can plausibly get, and longer.
+fn long_model(kind: DocumentKind, nom: &str) -> DocumentModel {
+    let mut model = tutorial_model(kind, Impression);
+    model.candidat.nom = nom.into();
+    model.candidat.prenoms = LONG_FIRST_NAMES.into();
+    model.candidat.lieu_naissance = "Saint-Rémy-en-Bouzemont-Saint-Genest-et-Isson (FRANCE)".into();
+    model.titre.intitule = LONG_LABEL.into();
+    model.titre.de_intitule = format!("de {LONG_LABEL}");
+    model.emetteur.structure = "Direction régionale et interdépartementale de l'économie, \
+                                de l'emploi, du travail et des solidarités d'Île-de-France"
+        .into();
+    model.emetteur.ministere = [
+        "MINISTÈRE DU TRAVAIL, DE LA SANTÉ, DES SOLIDARITÉS ET DES \
+         FAMILLES",
+        "DE L'EMPLOI",
+        "DU PLEIN EMPLOI",
+        "ET DE L'INSERTION",
+        "ET DU DIALOGUE SOCIAL",
+    ]
+    .map(String::from)
+    .to_vec();
+    model.candidat.adresse = vec![
+        "Résidence des Grands Chênes Bâtiment B".into(),
+        "Appartement 1204 Escalier 3 Étage 12".into(),
+        "123 BOULEVARD DU GENERAL DE GAULLE".into(),
+        "BP 12345 LIEU DIT LES TROIS MOULINS".into(),
+        "97100 BASSE-TERRE CEDEX 12345".into(),
+    ];
+    for n in 0..8 {
+        model.titre.ccps.push(ceres_domain::document::CcpLine {
+            code: format!("CP-0{n}"),
+            intitule: format!("Compétence {n} {LONG_LABEL}"),
+            obtenu: true,
+        });
+    }
+    model
+}
+
+#[test]
+fn long_names_and_labels_wrap_or_shrink_on_one_page() {
+    let long_name = "DE LA ROCHEFOUCAULD-MONTMORENCY-BEAUFORT-SAINT-ÉTIENNE-DU-ROUVRAY";
+    // A name with no space, longer than any line of any document.
+    let unbroken = "ABCDEFGHIJKLMNOPQRSTUVWXYZ".repeat(6);
+
+    for kind in KINDS {
+        for nom in [long_name, unbroken.as_str()] {
+            let pdf = render(&long_model(kind, nom));
+            let text = pdf_text(&pdf);
+
+            assert_one_a4_page(&pdf);
+            assert_nothing_overflows(&pdf);
+            // Word by word: a wrapped line of the window sits beside the letterhead.
+            let (_, _, words) = word_boxes(&pdf);
+            for name in LONG_FIRST_NAMES.split(' ') {
+                let found = words
+                    .iter()
+                    .any(|(.., word)| word.trim_end_matches(',') == name);
+                assert!(found, "{kind:?}: {name}");
+            }
+            if kind == DocumentKind::Diplome {
+                assert_contains(&text, LONG_LABEL);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// PDF properties
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn output_is_pdf_a_2b_and_reproducible() {
+    for kind in KINDS {
+        let model = tutorial_model(kind, Impression);
+        let first = render(&model);
+        let second = Renderer::new().render_pdf(&model).expect("second renderer");
+
+        assert_eq!(first, second, "{kind:?} differs between two renders");
+        let info = pdf_info(&first);
+        assert!(info.contains("<pdfaid:part>2</pdfaid:part>"), "{info}");
+        assert!(
+            info.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+            "{info}"
+        );
+        assert!(info.contains("CreationDate:    Tue Nov 29 "), "{info}");
+    }
+}
+
+#[test]
+fn an_invalid_letter_date_is_refused_with_an_english_message() {
+    let mut model = tutorial_model(DocumentKind::Diplome, Apercu);
+    model.date_courrier = "2022-11-29".into();
+
+    match RENDERER.render_pdf(&model) {
+        Err(error @ RenderError::InvalidData(_)) => {
+            assert!(error.to_string().contains("date_courrier"), "{error}");
+        }
+        other => panic!("expected InvalidData, got {other:?}"),
+    }
+}
+
+#[test]
+fn one_renderer_serves_several_threads() {
+    let pdfs: Vec<Vec<u8>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = KINDS
+            .into_iter()
+            .map(|kind| scope.spawn(move || render(&tutorial_model(kind, Impression))))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().expect("thread"))
+            .collect()
+    });
+
+    for (kind, pdf) in KINDS.into_iter().zip(&pdfs) {
+        assert_eq!(pdf, &render(&tutorial_model(kind, Impression)), "{kind:?}");
+    }
+}
+
+/// Writes a PNG of each kind and version to `target/tmp/ceres-render-png/`, for a human look.
+#[test]
+fn every_document_renders_to_png_for_inspection() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ceres-render-png");
+    std::fs::create_dir_all(&dir).expect("png folder");
+
+    for kind in KINDS {
+        let versions = [
+            ("apercu", tutorial_model(kind, Apercu)),
+            ("impression", tutorial_model(kind, Impression)),
+            ("long", long_model(kind, "DE LA ROCHEFOUCAULD-MONTMORENCY")),
+        ];
+        for (name, model) in versions {
+            let pdf = render(&model);
+            let path = dir.join(format!("{}-{name}.pdf", kind.slug()));
+            std::fs::write(&path, &pdf).expect("pdf");
+            let status = Command::new("pdftoppm")
+                .args(["-png", "-r", "60", "-singlefile"])
+                .arg(&path)
+                .arg(dir.join(format!("{}-{name}", kind.slug())))
+                .status()
+                .expect("pdftoppm");
+            assert!(status.success());
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! Candidates and their registrations at sessions.
+
+use sqlx::FromRow;
+
+use crate::{Db, StoreError};
+
+/// A candidate registered at a session, with the result, the names the referential gives
+/// to the birth place, and the dates of the print requests made so far.
+#[derive(Debug, Clone, FromRow)]
+pub struct InscriptionRow {
+    pub id: i64,
+    pub civilite: Option<String>,
+    pub nom_naissance: String,
+    pub nom_usage: String,
+    pub prenoms: String,
+    pub date_naissance: String,
+    pub pays_naissance: String,
+    pub commune_naissance: String,
+    pub ville_naissance_etranger: String,
+    pub adresse_complement: String,
+    pub adresse_ligne: String,
+    pub code_postal: String,
+    pub ville: String,
+    pub courriel: String,
+    pub telephone: String,
+    pub state: String,
+    pub resultat: Option<String>,
+    pub ccps_obtenus: String,
+    /// Name of the birth commune in the referential, when the code is known.
+    pub commune_nom: Option<String>,
+    /// Name of the birth country in the referential, when the code is known.
+    pub pays_libelle: Option<String>,
+    /// Europe/Paris date of the initial print request, if made.
+    pub initial_requested_on: Option<String>,
+}
+
+const SELECT: &str = "SELECT k.id, k.civilite, k.nom_naissance, k.nom_usage, k.prenoms, \
+        k.date_naissance, k.pays_naissance, k.commune_naissance, k.ville_naissance_etranger, \
+        k.adresse_complement, k.adresse_ligne, k.code_postal, k.ville, k.courriel, \
+        k.telephone, k.state, i.resultat, i.ccps_obtenus, \
+        (SELECT MIN(c.nom) FROM commune c WHERE c.code = k.commune_naissance \
+            AND c.type IN ('commune-actuelle', 'arrondissement-municipal')) AS commune_nom, \
+        (SELECT MIN(p.libelle) FROM pays p WHERE p.cog = k.pays_naissance) AS pays_libelle, \
+        (SELECT r.requested_on FROM print_request r WHERE r.session_id = i.session_id \
+            AND r.candidat_id = k.id AND r.sequence = 0) AS initial_requested_on \
+    FROM inscription i JOIN candidat k ON k.id = i.candidat_id";
+
+/// The candidates of a session, in alphabetical order (A-Z) of birth name and first names.
+pub async fn list_for_session(
+    db: &Db,
+    session_id: &str,
+) -> Result<Vec<InscriptionRow>, StoreError> {
+    let sql = format!("{SELECT} WHERE i.session_id = $1 ORDER BY k.nom_naissance, k.prenoms, k.id");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(session_id)
+        .fetch_all(db.pool())
+        .await?)
+}
+
+/// One registration, or `None` when the candidate is not registered at the session.
+pub async fn get_inscription(
+    db: &Db,
+    session_id: &str,
+    candidat_id: i64,
+) -> Result<Option<InscriptionRow>, StoreError> {
+    let sql = format!("{SELECT} WHERE i.session_id = $1 AND k.id = $2");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(session_id)
+        .bind(candidat_id)
+        .fetch_optional(db.pool())
+        .await?)
+}
+
+/// A candidate record to insert.
+#[derive(Debug, Clone, Default)]
+pub struct NewCandidat<'a> {
+    pub id: i64,
+    pub civilite: Option<&'a str>,
+    pub nom_naissance: &'a str,
+    pub nom_usage: &'a str,
+    pub prenoms: &'a str,
+    pub date_naissance: &'a str,
+    pub pays_naissance: &'a str,
+    pub commune_naissance: &'a str,
+    pub ville_naissance_etranger: &'a str,
+    pub adresse_complement: &'a str,
+    pub adresse_ligne: &'a str,
+    pub code_postal: &'a str,
+    pub ville: &'a str,
+    pub courriel: &'a str,
+    pub telephone: &'a str,
+    pub state: &'a str,
+    pub updated_at: &'a str,
+}
+
+/// Inserts a candidate unless the id exists.
+pub async fn insert_candidat(db: &Db, c: &NewCandidat<'_>) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO candidat (id, civilite, nom_naissance, nom_usage, prenoms, date_naissance, \
+             pays_naissance, commune_naissance, ville_naissance_etranger, adresse_complement, \
+             adresse_ligne, code_postal, ville, courriel, telephone, state, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(c.id)
+    .bind(c.civilite)
+    .bind(c.nom_naissance)
+    .bind(c.nom_usage)
+    .bind(c.prenoms)
+    .bind(c.date_naissance)
+    .bind(c.pays_naissance)
+    .bind(c.commune_naissance)
+    .bind(c.ville_naissance_etranger)
+    .bind(c.adresse_complement)
+    .bind(c.adresse_ligne)
+    .bind(c.code_postal)
+    .bind(c.ville)
+    .bind(c.courriel)
+    .bind(c.telephone)
+    .bind(c.state)
+    .bind(c.updated_at)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Registers a candidate at a session with a result, unless already registered.
+pub async fn insert_inscription(
+    db: &Db,
+    session_id: &str,
+    candidat_id: i64,
+    resultat: Option<&str>,
+    ccps_obtenus: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO inscription (session_id, candidat_id, resultat, ccps_obtenus) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (session_id, candidat_id) DO NOTHING",
+    )
+    .bind(session_id)
+    .bind(candidat_id)
+    .bind(resultat)
+    .bind(ccps_obtenus)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,70 @@
+//! Reads of the reference data: communes, countries, titre versions.
+
+use sqlx::FromRow;
+
+use crate::{Db, StoreError};
+
+/// A commune's name with its département's, as documents write a place: "Paris 7e
+/// Arrondissement (Paris)".
+pub async fn commune_with_departement(db: &Db, code: &str) -> Result<Option<String>, StoreError> {
+    let row: Option<(String, Option<String>)> = sqlx::query_as(
+        "SELECT c.nom, d.nom FROM commune c LEFT JOIN departement d ON d.code = c.departement_code \
+         WHERE c.code = $1 AND c.type IN ('commune-actuelle', 'arrondissement-municipal') \
+         ORDER BY c.type LIMIT 1",
+    )
+    .bind(code)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(|(commune, departement)| match departement {
+        Some(departement) => format!("{commune} ({departement})"),
+        None => commune,
+    }))
+}
+
+/// A block of a titre.
+#[derive(Debug, Clone, FromRow)]
+pub struct BlocRow {
+    pub code: String,
+    pub intitule: String,
+    pub kind: String,
+}
+
+/// The NSF codes of a titre, in a stable (alphabetical) order.
+pub async fn nsf_codes(db: &Db, rncp: &str) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT code FROM titre_nsf WHERE rncp = $1 ORDER BY code")
+            .bind(rncp)
+            .fetch_all(db.pool())
+            .await?;
+    Ok(rows.into_iter().map(|(code,)| code).collect())
+}
+
+/// The blocks (CCP, CCS) of a titre, in their order.
+pub async fn blocs(db: &Db, rncp: &str) -> Result<Vec<BlocRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT code, intitule, kind FROM titre_bloc WHERE rncp = $1 ORDER BY position, code",
+    )
+    .bind(rncp)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// The id of the titre version of a TP code or RNCP number with that arrêté date (or the
+/// version with no known date when `arrete_date` is `None`).
+pub async fn titre_version_id(
+    db: &Db,
+    code: &str,
+    arrete_date: Option<&str>,
+) -> Result<Option<String>, StoreError> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT v.id FROM titre_version v LEFT JOIN titre t ON t.rncp = v.rncp \
+         WHERE (t.code_tp = $1 OR v.rncp = $1) \
+           AND (v.arrete_date = $2 OR ($2 IS NULL AND v.arrete_date IS NULL)) \
+         ORDER BY v.id LIMIT 1",
+    )
+    .bind(code)
+    .bind(arrete_date)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(|(id,)| id))
+}

@@ -1,0 +1,516 @@
+//! The import of the reference data, on SQLite (a temporary file) and, when `DATABASE_URL`
+//! points at a PostgreSQL server, on a scratch database created and dropped by each test.
+
+use std::path::{Path, PathBuf};
+
+use ceres_store::import::{
+    ImportError, ImportSummary, ReferentielData, ReferentielFiles, RemarkKind, import_referentiel,
+    referentiel_is_loaded,
+};
+use ceres_store::{Backend, Db};
+use sqlx::AssertSqlSafe;
+
+/// The tables the import fills.
+const TABLES: [&str; 10] = [
+    "region",
+    "departement",
+    "commune",
+    "commune_ancien_code",
+    "pays",
+    "titre",
+    "titre_nsf",
+    "titre_bloc",
+    "titre_version",
+    "import_report",
+];
+
+#[tokio::test]
+async fn the_real_files_load_with_titres_blocks_tp_codes_and_communes() {
+    let data = real_data();
+    for scratch in scratch_databases().await {
+        let db = scratch.db().await;
+        assert!(!referentiel_is_loaded(&db).await.unwrap());
+
+        let summary = import_referentiel(&db, &data.files()).await.unwrap();
+
+        assert!(referentiel_is_loaded(&db).await.unwrap());
+        check_real_summary(&summary);
+        check_real_titres(&db).await;
+        check_real_geography(&db).await;
+    }
+}
+
+fn check_real_summary(summary: &ImportSummary) {
+    // 581 lines are TP fiches; three fiches are listed twice (once per new fiche).
+    assert_eq!(summary.rncp_lines, 581);
+    assert_eq!(summary.titres, 578);
+    assert_eq!(summary.titre_versions, 578);
+    assert_eq!(summary.tp_codes, 1);
+    assert_eq!(summary.regions, 26);
+    assert_eq!(summary.departements, 109);
+    assert_eq!(summary.communes, 37_590);
+    assert_eq!(summary.pays, 468);
+
+    let remarks_of = |kind| summary.remarks.iter().filter(|r| r.kind == kind).count();
+    assert_eq!(remarks_of(RemarkKind::DuplicateFiche), 3);
+    assert_eq!(remarks_of(RemarkKind::CertificateurNotEmployment), 3);
+    let conflict = summary
+        .remarks
+        .iter()
+        .find(|remark| remark.kind == RemarkKind::TpCodeConflict)
+        .expect("TP-00391 is reported");
+    assert!(conflict.message.starts_with("TP-00391"), "{conflict:?}");
+    assert_eq!(conflict.source, "tp-codes-known.csv");
+    assert_eq!(conflict.line, Some(5));
+}
+
+async fn check_real_titres(db: &Db) {
+    let titre: (Option<String>, String, i64, i64, Option<String>) = sqlx::query_as(
+        "SELECT code_tp, intitule, niveau, actif, date_fin_validite FROM titre \
+         WHERE rncp = 'RNCP399'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        titre,
+        (
+            Some("TP-00463".to_owned()),
+            "Ouvrier du paysage".to_owned(),
+            3,
+            1,
+            Some("2023-10-28".to_owned())
+        )
+    );
+
+    let nsf: Vec<(String,)> =
+        sqlx::query_as("SELECT code FROM titre_nsf WHERE rncp = 'RNCP399' ORDER BY code")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(nsf, [("214r".to_owned(),), ("214s".to_owned(),)]);
+
+    let blocs: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT code, kind, position FROM titre_bloc WHERE rncp = 'RNCP399' ORDER BY position",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    let expected = [("RNCP399BC01", 1), ("RNCP399BC02", 2), ("RNCP399BC03", 3)]
+        .map(|(code, position)| (code.to_owned(), "ccp".to_owned(), position));
+    assert_eq!(blocs, expected);
+
+    let versions: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT id, arrete_date, journal_officiel_date FROM titre_version WHERE rncp = 'RNCP399'",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        versions,
+        [(
+            "RNCP399@2018-09-20".to_owned(),
+            Some("2018-09-20".to_owned()),
+            Some("2018-09-26".to_owned())
+        )]
+    );
+
+    // TP-00391 names three fiches: none gets the code, and the report says why.
+    let (linked,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM titre WHERE code_tp = 'TP-00391'")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(linked, 0);
+    let (kind, source, line): (String, String, Option<i64>) = sqlx::query_as(
+        "SELECT kind, source, line FROM import_report WHERE message LIKE 'TP-00391%'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        (kind.as_str(), source.as_str(), line),
+        ("tp_code_conflict", "tp-codes-known.csv", Some(5))
+    );
+
+    let (undated,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM titre_version WHERE arrete_date IS NULL AND id LIKE '%@inconnu'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(undated, 577);
+}
+
+async fn check_real_geography(db: &Db) {
+    let paris_7e: (String, Option<String>, String) = sqlx::query_as(
+        "SELECT nom, parent_code, codes_postaux FROM commune \
+         WHERE code = '75107' AND type = 'arrondissement-municipal'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        paris_7e,
+        (
+            "Paris 7e Arrondissement".to_owned(),
+            Some("75056".to_owned()),
+            "75007".to_owned()
+        )
+    );
+
+    let ajaccio: Vec<(String,)> =
+        sqlx::query_as("SELECT ancien_code FROM commune_ancien_code WHERE code = '2A004'")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(ajaccio, [("20004".to_owned(),)]);
+
+    let algerie: (String, Option<String>) =
+        sqlx::query_as("SELECT date_debut, date_fin FROM pays WHERE cog = '99352'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(algerie, ("1962-07-05".to_owned(), None));
+}
+
+#[tokio::test]
+async fn an_unknown_level_names_file_line_and_field_and_nothing_is_written() {
+    let data = real_data();
+    let mut info = data.files().rncp_info.to_vec();
+    let line = replace_in_line(&mut info, b"RNCP399;", b";niveau3;", b";niveauX;");
+
+    let files = ReferentielFiles {
+        rncp_info: &info,
+        ..data.files()
+    };
+    let expected =
+        format!("rncp_info.v1.4.csv line {line}, field NiveauEurope: unknown level \"niveauX\"");
+    check_refused(&files, &expected).await;
+}
+
+#[tokio::test]
+async fn a_truncated_line_names_file_and_line_and_nothing_is_written() {
+    let data = real_data();
+    let communes = data.files().communes;
+    let cut = communes.len() / 2;
+    let cut = cut
+        + communes[cut..]
+            .iter()
+            .position(|byte| *byte == b',')
+            .unwrap();
+    let line = 1 + communes[..cut]
+        .iter()
+        .filter(|byte| **byte == b'\n')
+        .count();
+    let fields = 1 + communes[..cut]
+        .rsplit(|byte| *byte == b'\n')
+        .next()
+        .unwrap()
+        .iter()
+        .filter(|byte| **byte == b',')
+        .count();
+
+    let files = ReferentielFiles {
+        communes: &communes[..cut],
+        ..data.files()
+    };
+    let expected = format!(
+        "communes_2026.csv line {line}: expected 10 fields, found {fields} \
+         (truncated or broken line)"
+    );
+    check_refused(&files, &expected).await;
+}
+
+#[tokio::test]
+async fn a_file_in_the_wrong_encoding_is_refused_and_nothing_is_written() {
+    let data = real_data();
+
+    // A UTF-8 file saved as Latin-1: the first accent is refused.
+    let regions = String::from_utf8(data.files().regions.to_vec()).unwrap();
+    let (line, accent) = regions
+        .lines()
+        .enumerate()
+        .find_map(|(index, text)| Some((index + 1, text.chars().find(|c| !c.is_ascii())?)))
+        .unwrap();
+    let latin1: Vec<u8> = regions
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap())
+        .collect();
+    let files = ReferentielFiles {
+        regions: &latin1,
+        ..data.files()
+    };
+    let expected = format!(
+        "regions_2026.csv line {line}: invalid UTF-8 (byte 0x{:02X})",
+        u32::from(accent)
+    );
+    check_refused(&files, &expected).await;
+
+    // The RNCP export re-encoded as UTF-8 would turn every accent into mojibake.
+    let (utf8, _, _) = encoding_rs::WINDOWS_1252.decode(data.files().rncp_nsf);
+    let files = ReferentielFiles {
+        rncp_nsf: utf8.as_bytes(),
+        ..data.files()
+    };
+    check_refused(
+        &files,
+        "rncp_nsf.v1.4.csv: the file is UTF-8; the RNCP export is read as Windows-1252",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_database_error_half_way_rolls_back_everything() {
+    let data = real_data();
+
+    // On an empty database: nothing stays.
+    for scratch in scratch_databases().await {
+        let db = scratch.db().await;
+
+        // The blocks are written after the communes and titres: without their table, the
+        // import fails half-way.
+        sqlx::query("DROP TABLE titre_bloc")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        let error = import_referentiel(&db, &data.files()).await.unwrap_err();
+
+        assert!(matches!(error, ImportError::Database(_)), "{error:?}");
+        for table in [
+            "region",
+            "commune",
+            "commune_ancien_code",
+            "titre",
+            "titre_nsf",
+        ] {
+            assert_eq!(count(&db, table).await, 0, "{table} on {:?}", db.backend());
+        }
+    }
+
+    // On a loaded database: the upserts and replacements are undone.
+    for scratch in scratch_databases().await {
+        let db = scratch.db().await;
+        import_referentiel(&db, &data.files()).await.unwrap();
+        sqlx::query("UPDATE titre SET intitule = 'x' WHERE rncp = 'RNCP399'")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM commune WHERE code = '75107'")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        let kept: Vec<&str> = TABLES
+            .into_iter()
+            .filter(|table| *table != "titre_bloc")
+            .collect();
+        let before = counts(&db, &kept).await;
+
+        sqlx::query("DROP TABLE titre_bloc")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        import_referentiel(&db, &data.files()).await.unwrap_err();
+
+        let (intitule,): (String,) =
+            sqlx::query_as("SELECT intitule FROM titre WHERE rncp = 'RNCP399'")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        assert_eq!(intitule, "x", "on {:?}", db.backend());
+        assert_eq!(counts(&db, &kept).await, before, "on {:?}", db.backend());
+    }
+}
+
+#[tokio::test]
+async fn importing_twice_gives_the_same_tables_and_repairs_edits() {
+    let data = real_data();
+    for scratch in scratch_databases().await {
+        let db = scratch.db().await;
+        import_referentiel(&db, &data.files()).await.unwrap();
+        let first = counts(&db, &TABLES).await;
+
+        sqlx::query("UPDATE titre SET intitule = 'x', code_tp = NULL WHERE rncp = 'RNCP399'")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM commune WHERE code = '75107'")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        let summary = import_referentiel(&db, &data.files()).await.unwrap();
+
+        assert_eq!(counts(&db, &TABLES).await, first, "on {:?}", db.backend());
+        assert_eq!(
+            count(&db, "import_report").await,
+            summary.remarks.len() as i64
+        );
+        let (intitule, code_tp): (String, Option<String>) =
+            sqlx::query_as("SELECT intitule, code_tp FROM titre WHERE rncp = 'RNCP399'")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        assert_eq!(
+            (intitule.as_str(), code_tp.as_deref()),
+            ("Ouvrier du paysage", Some("TP-00463"))
+        );
+    }
+}
+
+/// Checks that `files` are refused with `expected`, on an empty database and on one that
+/// holds a previous import, which stays as it was.
+async fn check_refused(files: &ReferentielFiles<'_>, expected: &str) {
+    let data = real_data();
+    for scratch in scratch_databases().await {
+        let db = scratch.db().await;
+
+        let error = import_referentiel(&db, files).await.unwrap_err();
+        assert_eq!(error.to_string(), expected);
+        for table in TABLES {
+            assert_eq!(count(&db, table).await, 0, "{table} on {:?}", db.backend());
+        }
+
+        import_referentiel(&db, &data.files()).await.unwrap();
+        let before = counts(&db, &TABLES).await;
+        let error = import_referentiel(&db, files).await.unwrap_err();
+        assert_eq!(error.to_string(), expected);
+        assert_eq!(counts(&db, &TABLES).await, before, "on {:?}", db.backend());
+    }
+}
+
+/// Replaces `from` by `to` in the line that starts with `start`, and returns its number.
+fn replace_in_line(bytes: &mut Vec<u8>, start: &[u8], from: &[u8], to: &[u8]) -> usize {
+    let begin = bytes
+        .windows(start.len() + 1)
+        .position(|window| window[0] == b'\n' && &window[1..] == start)
+        .expect("the line exists")
+        + 1;
+    let end = begin
+        + bytes[begin..]
+            .iter()
+            .position(|byte| *byte == b'\n')
+            .unwrap();
+    let at = begin
+        + bytes[begin..end]
+            .windows(from.len())
+            .position(|window| window == from)
+            .unwrap();
+    bytes.splice(at..at + from.len(), to.iter().copied());
+    1 + bytes[..begin].iter().filter(|byte| **byte == b'\n').count()
+}
+
+/// The number of rows of `table`.
+async fn count(db: &Db, table: &str) -> i64 {
+    let (count,): (i64,) = sqlx::query_as(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    count
+}
+
+/// The number of rows of each of `tables`.
+async fn counts(db: &Db, tables: &[&str]) -> Vec<i64> {
+    let mut counts = Vec::new();
+    for table in tables {
+        counts.push(count(db, table).await);
+    }
+    counts
+}
+
+/// The files of the repository's `data/` folder.
+fn real_data() -> ReferentielData {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    ReferentielData::read_dir(&dir).unwrap()
+}
+
+/// A database that exists for one test: an SQLite file, or a PostgreSQL database created
+/// on the server of `DATABASE_URL`. Both are removed when dropped, even after a failure.
+enum Scratch {
+    Sqlite { path: PathBuf },
+    Postgres { admin_url: String, name: String },
+}
+
+/// An SQLite scratch database, and a PostgreSQL one when `DATABASE_URL` is set.
+async fn scratch_databases() -> Vec<Scratch> {
+    let id = uuid::Uuid::now_v7().simple().to_string();
+    let mut databases = vec![Scratch::Sqlite {
+        path: std::env::temp_dir().join(format!("ceres-import-{id}.sqlite")),
+    }];
+
+    if let Ok(admin_url) = std::env::var("DATABASE_URL")
+        && admin_url.starts_with("postgres")
+    {
+        let name = format!("ceres_import_test_{id}");
+        let admin = Db::connect(&admin_url).await.unwrap();
+        sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(admin.pool())
+            .await
+            .unwrap();
+        admin.pool().close().await;
+        databases.push(Scratch::Postgres { admin_url, name });
+    }
+    databases
+}
+
+impl Scratch {
+    /// A migrated connection to this database.
+    async fn db(&self) -> Db {
+        let url = match self {
+            Scratch::Sqlite { path } => format!("sqlite://{}", path.display()),
+            Scratch::Postgres { admin_url, name } => database_url(admin_url, name),
+        };
+        let db = Db::connect(&url).await.unwrap();
+        db.migrate().await.unwrap();
+        assert_eq!(
+            db.backend() == Backend::Sqlite,
+            matches!(self, Scratch::Sqlite { .. })
+        );
+        db
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        match self {
+            Scratch::Sqlite { path } => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut file = path.clone().into_os_string();
+                    file.push(suffix);
+                    let _ = std::fs::remove_file(file);
+                }
+            }
+            Scratch::Postgres { admin_url, name } => {
+                // Drop runs inside the test's runtime: drop the database from another thread.
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                let dropped = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap();
+                    runtime.block_on(async {
+                        let admin = Db::connect(&admin_url).await.unwrap();
+                        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                        sqlx::query(AssertSqlSafe(sql))
+                            .execute(admin.pool())
+                            .await
+                            .unwrap();
+                        admin.pool().close().await;
+                    });
+                });
+                let _ = dropped.join();
+            }
+        }
+    }
+}
+
+/// `admin_url` with its database replaced by `name`.
+fn database_url(admin_url: &str, name: &str) -> String {
+    let (base, query) = match admin_url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (admin_url, String::new()),
+    };
+    let server = match base.rsplit_once('/') {
+        Some((server, _database)) if server.contains("//") && !server.ends_with('/') => server,
+        _ => base,
+    };
+    format!("{server}/{name}{query}")
+}

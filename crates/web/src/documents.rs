@@ -1,0 +1,132 @@
+//! Builds the data of a document from the stored session, candidate and structure.
+
+use ceres_domain::candidat::{BirthDate, Civilite};
+use ceres_domain::document::{
+    CandidatBlock, CcpLine, DocumentKind, DocumentModel, DocumentVersion, Emetteur, Etabli,
+    SessionBlock, TitreBlock,
+};
+use ceres_domain::french;
+use ceres_domain::session::Resultat;
+use ceres_store::candidats::InscriptionRow;
+use ceres_store::sessions::SessionRow;
+use ceres_store::{parse_date, referentiel, structures};
+
+use crate::pages::birth_place;
+use crate::{AppError, AppState};
+
+/// The ministry's block of every letterhead.
+const MINISTERE: [&str; 4] = [
+    "MINISTÈRE",
+    "DU TRAVAIL,",
+    "DU PLEIN EMPLOI",
+    "ET DE L'INSERTION",
+];
+
+/// Gathers what a document prints about a candidate at a session.
+pub async fn build_model(
+    state: &AppState,
+    session: &SessionRow,
+    row: &InscriptionRow,
+    kind: DocumentKind,
+    version: DocumentVersion,
+) -> Result<DocumentModel, AppError> {
+    let issuer = structures::issuer_for(&state.db, &session.region_code, &session.departement_code)
+        .await?
+        .ok_or_else(|| {
+            AppError::Internal(format!(
+                "no issuing structure for région {}",
+                session.region_code
+            ))
+        })?;
+    let nsf = referentiel::nsf_codes(&state.db, &session.rncp).await?;
+    let blocs = referentiel::blocs(&state.db, &session.rncp).await?;
+    let lieu = match &issuer.lieu_etablissement_commune {
+        Some(code) => referentiel::commune_with_departement(&state.db, code).await?,
+        None => None,
+    };
+
+    let long = |iso: &Option<String>| {
+        iso.as_deref()
+            .and_then(|d| parse_date(d).ok())
+            .map(french::long_date)
+    };
+    let obtained: Vec<&str> = row.ccps_obtenus.split_whitespace().collect();
+    let resultat = row.resultat.as_deref().and_then(Resultat::from_code);
+    let civilite = row.civilite.as_deref().and_then(Civilite::from_code);
+    let etabli_date = session.validated_on.as_ref().or(session.date_jury.as_ref());
+
+    Ok(DocumentModel {
+        kind,
+        version,
+        emetteur: Emetteur {
+            ministere: MINISTERE.iter().map(|l| (*l).to_owned()).collect(),
+            structure: issuer.nom.clone(),
+            adresse: issuer.adresse(),
+            signataire_nom: issuer.signataire_nom.clone(),
+            signataire_titre: issuer.signataire_titre.clone(),
+        },
+        candidat: CandidatBlock {
+            civilite: civilite.map_or("", Civilite::label).to_owned(),
+            nom: row.nom_naissance.clone(),
+            prenoms: row.prenoms.clone(),
+            ne: civilite.map_or("né(e)", Civilite::ne).to_owned(),
+            naissance: BirthDate::parse(&row.date_naissance)
+                .map(BirthDate::phrase)
+                .unwrap_or_else(|_| format!("le {}", row.date_naissance)),
+            lieu_naissance: birth_place(row),
+            numero: row.id.to_string(),
+            adresse: address_lines(row, civilite),
+        },
+        titre: TitreBlock {
+            intitule: session.intitule.clone(),
+            de_intitule: french::de(&session.intitule),
+            code_tp: session.code_tp.clone(),
+            rncp: session.rncp.clone(),
+            niveau: format!("niveau {}", session.niveau),
+            nsf,
+            arrete: long(&session.arrete_date),
+            journal_officiel: long(&session.journal_officiel_date),
+            ccps: blocs
+                .iter()
+                .filter(|b| b.kind == "ccp")
+                .map(|b| CcpLine {
+                    code: b.code.clone(),
+                    intitule: b.intitule.clone(),
+                    obtenu: resultat == Some(Resultat::Admis)
+                        || obtained.contains(&b.code.as_str()),
+                })
+                .collect(),
+        },
+        session: SessionBlock {
+            code: session.id.clone(),
+            resultat: resultat.map_or("", Resultat::label).to_owned(),
+        },
+        etabli: Etabli {
+            lieu: lieu.unwrap_or_default(),
+            date: long(&etabli_date.cloned()).unwrap_or_default(),
+        },
+        date_courrier: french::short_date(state.clock.today_in_paris()),
+    })
+}
+
+/// The recipient's lines on a letter.
+///
+/// Known limit: lines are written as entered; the NF Z10-011 formatter and checker come
+/// with the candidate-data issue.
+fn address_lines(row: &InscriptionRow, civilite: Option<Civilite>) -> Vec<String> {
+    let name = format!(
+        "{} {} {}",
+        civilite.map_or("", Civilite::label),
+        row.prenoms,
+        row.nom_naissance
+    );
+    [
+        name.trim().to_owned(),
+        row.adresse_complement.clone(),
+        row.adresse_ligne.clone(),
+        format!("{} {}", row.code_postal, row.ville.to_uppercase()),
+    ]
+    .into_iter()
+    .filter(|line| !line.trim().is_empty())
+    .collect()
+}

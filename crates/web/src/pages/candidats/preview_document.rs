@@ -1,0 +1,63 @@
+//! `GET /sessions/{id}/candidats/{candidat_id}/apercu/{kind}.pdf`: the preview of one
+//! document (R2): read-only, without security features, never numbered.
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use ceres_domain::document::{DocumentKind, DocumentVersion};
+use ceres_domain::print::documents_for;
+use ceres_domain::session::Resultat;
+
+use super::review_candidat::ReviewContext;
+use crate::auth::CurrentUser;
+use crate::documents::build_model;
+use crate::{AppError, AppState};
+
+pub async fn preview_document(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((session_id, candidat_id, file)): Path<(String, i64, String)>,
+) -> Result<Response, AppError> {
+    let kind = file
+        .strip_suffix(".pdf")
+        .and_then(DocumentKind::from_slug)
+        .ok_or(AppError::NotFound)?;
+    let context = ReviewContext::load(&state, &user, &session_id, candidat_id).await?;
+    let resultat = context
+        .candidat()
+        .resultat
+        .as_deref()
+        .and_then(Resultat::from_code);
+    let receives_it = resultat.is_some_and(|r| documents_for(r).contains(&kind));
+    if !context.session_allows_documents() || !receives_it {
+        return Err(AppError::NotFound);
+    }
+
+    let model = build_model(
+        &state,
+        &context.session,
+        context.candidat(),
+        kind,
+        DocumentVersion::Apercu,
+    )
+    .await?;
+    let renderer = state.renderer.clone();
+    let pdf = tokio::task::spawn_blocking(move || renderer.render_pdf(&model))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+
+    let disposition = format!(
+        "inline; filename=\"apercu-{}-{}.pdf\"",
+        kind.slug(),
+        candidat_id
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        pdf,
+    )
+        .into_response())
+}

@@ -1,0 +1,87 @@
+//! Every route of the web app, in one place.
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use axum::http::HeaderValue;
+use axum::http::header;
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::AppState;
+use crate::pages::candidats::{
+    list_candidats::list_candidats, preview_document::preview_document,
+    review_candidat::review_candidat, send_for_printing::send_for_printing,
+};
+use crate::pages::health::check_health;
+use crate::pages::sessions::{
+    list_sessions::list_sessions,
+    show_session::{show_session, show_session_tab},
+};
+use crate::pages::sign_in::{show_sign_in, sign_in, sign_out};
+use crate::session_store::DbSessionStore;
+use crate::static_files::serve_static;
+
+/// The app: pages, static files and health check, with sessions and request tracing.
+pub fn router(state: AppState) -> Router {
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name("ceres_session")
+        .with_secure(state.secure_cookies)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
+
+    let pages = Router::new()
+        .route("/", get(|| async { Redirect::to("/sessions") }))
+        .route("/connexion", get(show_sign_in).post(sign_in))
+        .route("/deconnexion", post(sign_out))
+        .route("/sessions", get(list_sessions))
+        .route("/sessions/{id}", get(show_session))
+        .route("/sessions/{id}/candidats", get(list_candidats))
+        .route("/sessions/{id}/{tab}", get(show_session_tab))
+        .route(
+            "/sessions/{id}/candidats/{candidat_id}",
+            get(review_candidat),
+        )
+        .route(
+            "/sessions/{id}/candidats/{candidat_id}/apercu/{file}",
+            get(preview_document),
+        )
+        .route(
+            "/sessions/{id}/candidats/{candidat_id}/demande-impression",
+            post(send_for_printing),
+        )
+        .layer(sessions);
+
+    Router::new()
+        .merge(pages)
+        .route("/healthz", get(check_health))
+        .route("/static/{*path}", get(serve_static))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("SAMEORIGIN"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                // The route template, never the raw path: paths carry ids only, but templates
+                // group the log by action.
+                let route = request
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map_or("unmatched", MatchedPath::as_str);
+                tracing::info_span!("request", method = %request.method(), route)
+            }),
+        )
+        .with_state(state)
+}

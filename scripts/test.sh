@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The whole test suite of ceres, as CI runs it (.ci/run calls this script):
+#   1. installs what the tests need and a fresh Debian machine lacks (Chromium, pdftotext);
+#   2. makes sure PostgreSQL answers on 127.0.0.1:5432;
+#   3. cargo test --workspace on SQLite (the default), then again on PostgreSQL;
+#   4. builds the ceres binary and plays the tutorial in Chromium (tests/e2e/).
+#
+# Runs as root on Debian with Rust and Node.js 20 (elsewhere, apt-get goes through sudo).
+# Settings, all optional:
+#   CARGO_TARGET_DIR   where cargo builds (default: target/)
+#   CERES_TEST_PG_URL  the PostgreSQL database the tests make their scratch databases from
+#                      (default: postgres://postgres@127.0.0.1:5432/test)
+#   E2E_ARTIFACTS      where the browser test leaves its screenshots and the server log
+#                      (default: <target dir>/e2e-artifacts)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+pg_url=${CERES_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/test}
+
+section() {
+  printf '\n==== %s ====\n' "$*"
+}
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+section "System packages"
+if [ -x /usr/bin/chromium ] && command -v pdftotext >/dev/null; then
+  echo "chromium and pdftotext are installed"
+else
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update
+  as_root apt-get install -y chromium chromium-driver poppler-utils
+fi
+for tool in cargo node npm pg_isready psql; do
+  command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }
+done
+/usr/bin/chromium --version 2>/dev/null
+
+section "PostgreSQL on 127.0.0.1:5432"
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  # The newest installed major version (Debian keeps one folder per version).
+  version=$(find /etc/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -n 1)
+  echo "not answering: starting cluster $version/main"
+  as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start
+  for _ in $(seq 60); do
+    pg_isready -q -h 127.0.0.1 -p 5432 && break
+    sleep 0.5
+  done
+fi
+pg_isready -h 127.0.0.1 -p 5432
+psql -X -q -c 'select 1' "$pg_url" >/dev/null
+echo "$pg_url answers"
+
+section "cargo test --workspace (SQLite)"
+env -u DATABASE_URL cargo test --workspace
+
+section "cargo test --workspace (PostgreSQL)"
+export DATABASE_URL=$pg_url
+cargo test --workspace
+unset DATABASE_URL
+
+section "Browser test: the tutorial in Chromium"
+cargo build -p ceres
+target_dir=$(realpath -m "${CARGO_TARGET_DIR:-target}")
+export CERES_BIN="$target_dir/debug/ceres"
+export E2E_ARTIFACTS=${E2E_ARTIFACTS:-$target_dir/e2e-artifacts}
+mkdir -p "$E2E_ARTIFACTS"
+(cd tests/e2e && npm ci --ignore-scripts --no-audit --no-fund)
+node --test tests/e2e/
+echo "screenshots and server log: $E2E_ARTIFACTS"
+
+section "All tests passed"
