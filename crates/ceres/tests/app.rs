@@ -1,0 +1,332 @@
+//! The app, started for real on a random port with a fresh migrated database: SQLite by
+//! default, PostgreSQL when `DATABASE_URL` points at one (each test then creates and drops
+//! its own database).
+
+use std::sync::Arc;
+
+use ceres_domain::FixedClock;
+use ceres_store::Db;
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+use sqlx::Executor;
+
+/// 3 December 2026, 10:00 in Paris.
+const NOW: &str = "2026-12-03T09:00:00Z";
+const TUTORIAL: &str = "TITRE_B_2023_470415";
+const HENRI: i64 = 2122559;
+const COLETTE: i64 = 2122560;
+
+struct TestApp {
+    base: String,
+    db: Db,
+    /// The scratch PostgreSQL database to drop at the end, with the admin URL.
+    postgres: Option<(String, String)>,
+    sqlite_dir: Option<std::path::PathBuf>,
+}
+
+impl TestApp {
+    async fn spawn() -> TestApp {
+        let unique = uuid::Uuid::now_v7().simple().to_string();
+        let (url, postgres, sqlite_dir) = match std::env::var("DATABASE_URL") {
+            Ok(admin) if admin.starts_with("postgres") => {
+                let name = format!("ceres_test_{unique}");
+                let admin_db = Db::connect(&admin).await.expect("PostgreSQL answers");
+                admin_db
+                    .pool()
+                    .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .await
+                    .expect("scratch database created");
+                let base = admin.rsplit_once('/').expect("a database in the URL").0;
+                (format!("{base}/{name}"), Some((admin, name)), None)
+            }
+            _ => {
+                let dir = std::env::temp_dir().join(format!("ceres-test-{unique}"));
+                std::fs::create_dir_all(&dir).unwrap();
+                (
+                    format!("sqlite://{}", dir.join("ceres.sqlite").display()),
+                    None,
+                    Some(dir),
+                )
+            }
+        };
+
+        let db = Db::connect(&url).await.expect("database opens");
+        db.migrate().await.expect("migrations apply");
+        ceres::refdata::import(&db, None)
+            .await
+            .expect("reference data imports");
+        let clock = FixedClock::new(NOW.parse().unwrap());
+        ceres::demo::load(&db, &clock).await.expect("demo loads");
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let app = ceres_web::router(ceres::app_state(db.clone(), Arc::new(clock), false));
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+        TestApp {
+            base: format!("http://{address}"),
+            db,
+            postgres,
+            sqlite_dir,
+        }
+    }
+
+    /// A browser-like client with its own cookies, signed in as `email`.
+    async fn signed_in(&self, email: &str) -> reqwest::Client {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap();
+        let response = client
+            .post(format!("{}/connexion", self.base))
+            .form(&[("email", email), ("password", ceres::demo::DEMO_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{email} signs in");
+        client
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn print_requests(&self, candidat_id: i64) -> i64 {
+        let (count,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM print_request WHERE candidat_id = $1")
+                .bind(candidat_id)
+                .fetch_one(self.db.pool())
+                .await
+                .unwrap();
+        count
+    }
+
+    async fn cleanup(self) {
+        self.db.pool().close().await;
+        if let Some((admin, name)) = self.postgres {
+            let admin_db = Db::connect(&admin).await.unwrap();
+            admin_db
+                .pool()
+                .execute(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name}"
+                )))
+                .await
+                .unwrap();
+        }
+        if let Some(dir) = self.sqlite_dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+async fn send(
+    client: &reqwest::Client,
+    app: &TestApp,
+    candidat: i64,
+    ticked: bool,
+) -> reqwest::Response {
+    let form: &[(&str, &str)] = if ticked { &[("verifie", "oui")] } else { &[] };
+    client
+        .post(app.url(&format!(
+            "/sessions/{TUTORIAL}/candidats/{candidat}/demande-impression"
+        )))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn health_answers_and_pages_need_a_signed_in_agent() {
+    let app = TestApp::spawn().await;
+    let anonymous = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+
+    let health = anonymous.get(app.url("/healthz")).send().await.unwrap();
+    let sessions = anonymous.get(app.url("/sessions")).send().await.unwrap();
+    let wrong = anonymous
+        .post(app.url("/connexion"))
+        .form(&[("email", "agent.ud75@demo.ceres.fr"), ("password", "nope")])
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(health.status(), StatusCode::OK);
+    assert_eq!(sessions.status(), StatusCode::SEE_OTHER);
+    assert_eq!(sessions.headers()["location"], "/connexion");
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("Adresse électronique ou mot de passe incorrect")
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn r12_a_session_outside_the_perimetre_answers_like_a_missing_one() {
+    let app = TestApp::spawn().await;
+    let ud93 = app.signed_in("agent.ud93@demo.ceres.fr").await;
+    let drieets = app.signed_in("agent.drieets-idf@demo.ceres.fr").await;
+
+    let outside = ud93
+        .get(app.url(&format!("/sessions/{TUTORIAL}")))
+        .send()
+        .await
+        .unwrap();
+    let missing = ud93
+        .get(app.url("/sessions/TITRE_X_0000_000000"))
+        .send()
+        .await
+        .unwrap();
+    let outside_pdf = ud93
+        .get(app.url(&format!(
+            "/sessions/{TUTORIAL}/candidats/{HENRI}/apercu/diplome.pdf"
+        )))
+        .send()
+        .await
+        .unwrap();
+    let outside_send = send(&ud93, &app, HENRI, true).await;
+    let region_list = drieets
+        .get(app.url("/sessions"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+
+    assert_eq!(outside.status(), StatusCode::NOT_FOUND);
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(outside_pdf.status(), StatusCode::NOT_FOUND);
+    assert_eq!(outside_send.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.print_requests(HENRI).await, 0);
+    assert!(region_list.contains(TUTORIAL) && region_list.contains("TITRE_T_2026_512377"));
+    assert!(
+        !region_list.contains("TITRE_T_2026_512533"),
+        "La Réunion is not in Île-de-France"
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn r3_r5_two_simultaneous_clicks_make_one_initial_request() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in("agent.ud75@demo.ceres.fr").await;
+    let other_agent = app.signed_in("agent.drieets-idf@demo.ceres.fr").await;
+
+    let (first, second) = tokio::join!(
+        send(&agent, &app, HENRI, true),
+        send(&other_agent, &app, HENRI, true)
+    );
+    let mut statuses = [first.status(), second.status()];
+    statuses.sort();
+    let list = agent
+        .get(app.url(&format!("/sessions/{TUTORIAL}/candidats")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+
+    assert_eq!(
+        statuses,
+        [StatusCode::SEE_OTHER, StatusCode::UNPROCESSABLE_ENTITY]
+    );
+    assert_eq!(app.print_requests(HENRI).await, 1);
+    assert!(
+        list.contains("Demande d&#39;impression initiale transmise le 03/12/2026")
+            || list.contains("Demande d'impression initiale transmise le 03/12/2026"),
+        "{list}"
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn r3_a_request_is_refused_until_the_box_is_ticked_and_the_data_are_valid() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in("agent.ud75@demo.ceres.fr").await;
+
+    let unticked = send(&agent, &app, HENRI, false).await;
+    let unticked_status = unticked.status();
+    let unticked_body = unticked.text().await.unwrap();
+    let colette = send(&agent, &app, COLETTE, true).await;
+    let colette_status = colette.status();
+    let colette_body = colette.text().await.unwrap();
+
+    assert_eq!(unticked_status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unticked_body.contains("Données vérifiées et conformes"));
+    assert_eq!(colette_status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(colette_body.contains(
+        "Les informations du candidat sont invalides : Date de naissance, Nom de naissance"
+    ));
+    assert_eq!(app.print_requests(HENRI).await, 0);
+    assert_eq!(app.print_requests(COLETTE).await, 0);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn r1_a_session_awaiting_validation_edits_no_document() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in("agent.ud93@demo.ceres.fr").await;
+    let base = "/sessions/TITRE_T_2026_512450/candidats/2254301";
+
+    let review = agent.get(app.url(base)).send().await.unwrap();
+    let preview = agent
+        .get(app.url(&format!("{base}/apercu/diplome.pdf")))
+        .send()
+        .await
+        .unwrap();
+    let sent = agent
+        .post(app.url(&format!("{base}/demande-impression")))
+        .form(&[("verifie", "oui")])
+        .send()
+        .await
+        .unwrap();
+    let sent_status = sent.status();
+    let sent_body = sent.text().await.unwrap();
+
+    assert_eq!(review.status(), StatusCode::NOT_FOUND);
+    assert_eq!(preview.status(), StatusCode::NOT_FOUND);
+    assert_eq!(sent_status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(sent_body.contains("En attente de validation"));
+    assert_eq!(app.print_requests(2254301).await, 0);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn r2_previews_are_pdfs_of_the_documents_the_candidate_receives_and_leave_nothing() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in("agent.ud75@demo.ceres.fr").await;
+    let preview = |candidat: i64, kind: &str| {
+        app.url(&format!(
+            "/sessions/TITRE_T_2026_512204/candidats/{candidat}/apercu/{kind}.pdf"
+        ))
+    };
+
+    let diplome = agent.get(preview(2254101, "diplome")).send().await.unwrap();
+    let diplome_type = diplome.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let diplome_bytes = diplome.bytes().await.unwrap();
+    let echec = agent
+        .get(preview(2254103, "notification-echec"))
+        .send()
+        .await
+        .unwrap();
+    let not_for_her = agent.get(preview(2254103, "diplome")).send().await.unwrap();
+
+    assert_eq!(diplome_type, "application/pdf");
+    assert!(diplome_bytes.starts_with(b"%PDF"));
+    assert_eq!(echec.status(), StatusCode::OK);
+    assert_eq!(not_for_her.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.print_requests(2254101).await, 0);
+    app.cleanup().await;
+}
