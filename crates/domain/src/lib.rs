@@ -1,6 +1,7 @@
 //! Pure rules of ceres: the types of the domain, the checks of the design brief's rules
 //! (R1–R13), and the French in which documents are written. No I/O lives here.
 
+pub mod adresse;
 pub mod candidat;
 pub mod clock;
 pub mod document;
