@@ -3,7 +3,7 @@
 #   1. installs what the tests need and a fresh Debian machine lacks (Chromium, pdftotext);
 #   2. makes sure PostgreSQL answers on 127.0.0.1:5432;
 #   3. cargo test --workspace on SQLite (the default), then again on PostgreSQL;
-#   4. builds the ceres binary and plays the tutorial in Chromium (tests/e2e/).
+#   4. plays the tutorial in Chromium (tests/e2e/) with the binary `cargo test` built.
 #
 # Runs as root on Debian with Rust and Node.js 20 (elsewhere, apt-get goes through sudo).
 # Settings, all optional:
@@ -63,9 +63,11 @@ cargo test --workspace
 unset DATABASE_URL
 
 section "Browser test: the tutorial in Chromium"
-cargo build -p ceres
 target_dir=$(realpath -m "${CARGO_TARGET_DIR:-target}")
 export CERES_BIN="$target_dir/debug/ceres"
+# `cargo test` has just built the binary for its integration tests: `cargo build -p ceres`
+# would resolve other features and build about forty crates a second time.
+[ -x "$CERES_BIN" ] || cargo build -p ceres
 export E2E_ARTIFACTS=${E2E_ARTIFACTS:-$target_dir/e2e-artifacts}
 mkdir -p "$E2E_ARTIFACTS"
 (cd tests/e2e && npm ci --ignore-scripts --no-audit --no-fund)
