@@ -23,6 +23,7 @@ pub const BUILT_IN: ReferentielFiles<'static> = ReferentielFiles {
     departements: data_file!("geo/departements_2026.csv"),
     communes: data_file!("geo/communes_2026.csv"),
     pays: data_file!("geo/pays_insee_depuis_1943.csv"),
+    communes_historiques: data_file!("geo/communes_historiques_asp.csv"),
 };
 
 /// Whether the reference data is loaded.

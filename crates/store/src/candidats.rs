@@ -1,7 +1,9 @@
 //! Candidates and their registrations at sessions.
 
+use ceres_domain::candidat::BirthPlaceReference;
 use sqlx::FromRow;
 
+use crate::referentiel::birth_place_reference;
 use crate::{Db, StoreError};
 
 /// A candidate registered at a session, with the result, the names the referential gives
@@ -32,6 +34,10 @@ pub struct InscriptionRow {
     pub pays_libelle: Option<String>,
     /// Europe/Paris date of the initial print request, if made.
     pub initial_requested_on: Option<String>,
+    /// The periods of the birth country and commune in the referentials (R4), read after
+    /// the row.
+    #[sqlx(skip)]
+    pub birth_place: BirthPlaceReference,
 }
 
 const SELECT: &str = "SELECT k.id, k.civilite, k.nom_naissance, k.nom_usage, k.prenoms, \
@@ -51,10 +57,21 @@ pub async fn list_for_session(
     session_id: &str,
 ) -> Result<Vec<InscriptionRow>, StoreError> {
     let sql = format!("{SELECT} WHERE i.session_id = $1 ORDER BY k.nom_naissance, k.prenoms, k.id");
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    let mut rows: Vec<InscriptionRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(session_id)
         .fetch_all(db.pool())
-        .await?)
+        .await?;
+    for row in &mut rows {
+        with_birth_place(db, row).await?;
+    }
+    Ok(rows)
+}
+
+/// Reads the referential periods of the row's birth place.
+async fn with_birth_place(db: &Db, row: &mut InscriptionRow) -> Result<(), StoreError> {
+    row.birth_place =
+        birth_place_reference(db, &row.pays_naissance, &row.commune_naissance).await?;
+    Ok(())
 }
 
 /// One registration, or `None` when the candidate is not registered at the session.
@@ -64,11 +81,15 @@ pub async fn get_inscription(
     candidat_id: i64,
 ) -> Result<Option<InscriptionRow>, StoreError> {
     let sql = format!("{SELECT} WHERE i.session_id = $1 AND k.id = $2");
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    let mut row: Option<InscriptionRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(session_id)
         .bind(candidat_id)
         .fetch_optional(db.pool())
-        .await?)
+        .await?;
+    if let Some(row) = &mut row {
+        with_birth_place(db, row).await?;
+    }
+    Ok(row)
 }
 
 /// A candidate record to insert.

@@ -15,8 +15,11 @@
 //! and a titre version takes the intitulé and level of the latest import; both wait for
 //! the first real update of the referential, which will say how versions evolve.
 //!
-//! Not imported yet: `geo/communes_historiques_asp.csv` (birth places before 1976 or 1962)
-//! and `geo/codes_postaux.csv` (the La Poste locality); the issues that use them will.
+//! `geo/communes_historiques_asp.csv` (birth places as they were at the birth date, R4) is
+//! replaced as a whole by each import: nothing refers to its rows.
+//!
+//! Not imported yet: `geo/codes_postaux.csv` (the La Poste locality); the issue that uses
+//! it will.
 
 mod geo;
 mod load;
@@ -52,6 +55,8 @@ pub mod paths {
     pub const COMMUNES: &str = "geo/communes_2026.csv";
     /// The countries and territories since 1943.
     pub const PAYS: &str = "geo/pays_insee_depuis_1943.csv";
+    /// The communes of the past, with their periods of validity (ASP).
+    pub const COMMUNES_HISTORIQUES: &str = "geo/communes_historiques_asp.csv";
 }
 
 /// The contents of the reference files, as published (see `data/SOURCES.md`).
@@ -75,12 +80,14 @@ pub struct ReferentielFiles<'a> {
     pub communes: &'a [u8],
     /// `pays_insee_depuis_1943.csv` (UTF-8, `,`).
     pub pays: &'a [u8],
+    /// `communes_historiques_asp.csv` (ASCII, `;`, dates `DD/MM/YYYY`).
+    pub communes_historiques: &'a [u8],
 }
 
 /// The reference files read from a folder laid out as `data/`.
 #[derive(Debug, Clone, Default)]
 pub struct ReferentielData {
-    files: [Vec<u8>; 9],
+    files: [Vec<u8>; 10],
 }
 
 impl ReferentielData {
@@ -97,6 +104,7 @@ impl ReferentielData {
             paths::DEPARTEMENTS,
             paths::COMMUNES,
             paths::PAYS,
+            paths::COMMUNES_HISTORIQUES,
         ];
         for (file, path) in data.files.iter_mut().zip(paths) {
             let path = dir.join(path);
@@ -117,6 +125,7 @@ impl ReferentielData {
             departements,
             communes,
             pays,
+            communes_historiques,
         ] = &self.files;
         ReferentielFiles {
             rncp_info: info,
@@ -128,6 +137,7 @@ impl ReferentielData {
             departements,
             communes,
             pays,
+            communes_historiques,
         }
     }
 }
@@ -157,6 +167,8 @@ pub struct ImportSummary {
     pub communes: usize,
     /// Former codes of communes.
     pub anciens_codes: usize,
+    /// Periods of validity of the communes of the past and present (ASP table).
+    pub communes_historiques: usize,
     /// Countries and territories, one per period of validity.
     pub pays: usize,
     /// Conflicts and oddities of the sources, also written to `import_report`.
@@ -217,6 +229,10 @@ pub enum RemarkKind {
     TpRowMismatch,
     /// A TP code row states several arrêté or JO dates.
     ArreteDatesAmbiguous,
+    /// Periods of the historical commune table that hold on no day were skipped.
+    CommunePeriodSkipped,
+    /// Periods of the historical commune table were read with another start date.
+    CommunePeriodAdjusted,
 }
 
 impl RemarkKind {
@@ -235,6 +251,8 @@ impl RemarkKind {
             RemarkKind::RncpNotInExport => "rncp_not_in_export",
             RemarkKind::TpRowMismatch => "tp_row_mismatch",
             RemarkKind::ArreteDatesAmbiguous => "arrete_dates_ambiguous",
+            RemarkKind::CommunePeriodSkipped => "commune_period_skipped",
+            RemarkKind::CommunePeriodAdjusted => "commune_period_adjusted",
         }
     }
 }
@@ -315,12 +333,16 @@ pub async fn import_referentiel_at(
     };
     let export = rncp::parse(rncp_files, &mut remarks)?;
     let links = tp_codes::parse(files.tp_codes, &export.titres, &mut remarks)?;
-    let geography = geo::parse(geo::GeoFiles {
-        regions: files.regions,
-        departements: files.departements,
-        communes: files.communes,
-        pays: files.pays,
-    })?;
+    let geography = geo::parse(
+        geo::GeoFiles {
+            regions: files.regions,
+            departements: files.departements,
+            communes: files.communes,
+            pays: files.pays,
+            communes_historiques: files.communes_historiques,
+        },
+        &mut remarks,
+    )?;
     let versions = titre_versions(&export.titres, &links);
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
@@ -357,6 +379,7 @@ pub async fn import_referentiel_at(
         departements: geography.departements.len(),
         communes: geography.communes.len(),
         anciens_codes: geography.anciens_codes.len(),
+        communes_historiques: geography.communes_historiques.len(),
         pays: geography.pays.len(),
         remarks,
         elapsed: started.elapsed(),

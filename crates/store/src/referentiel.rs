@@ -1,8 +1,9 @@
 //! Reads of the reference data: communes, countries, titre versions.
 
+use ceres_domain::candidat::{BirthPlaceReference, PlacePeriod, commune_name_key, is_commune_code};
 use sqlx::FromRow;
 
-use crate::{Db, StoreError};
+use crate::{Db, StoreError, parse_date};
 
 /// A commune's name with its département's, as documents write a place: "Paris 7e
 /// Arrondissement (Paris)".
@@ -19,6 +20,62 @@ pub async fn commune_with_departement(db: &Db, code: &str) -> Result<Option<Stri
         Some(departement) => format!("{commune} ({departement})"),
         None => commune,
     }))
+}
+
+/// What the referentials know of a birth place, for the checks of R4: every period of the
+/// country code, and every period of the commune code, or of the communes of that name when
+/// the field holds a name. The checks pick the periods that hold at the birth date.
+pub async fn birth_place_reference(
+    db: &Db,
+    pays_code: &str,
+    commune: &str,
+) -> Result<BirthPlaceReference, StoreError> {
+    let pays = periods(
+        db,
+        "SELECT cog, libelle, date_debut, date_fin FROM pays WHERE cog = $1 \
+         ORDER BY date_debut",
+        pays_code.trim(),
+    )
+    .await?;
+
+    let commune = commune.trim();
+    let communes = if commune.is_empty() {
+        Vec::new()
+    } else if is_commune_code(commune) {
+        periods(
+            db,
+            "SELECT code, nom, date_debut, date_fin FROM commune_historique WHERE code = $1 \
+             ORDER BY date_debut",
+            commune,
+        )
+        .await?
+    } else {
+        periods(
+            db,
+            "SELECT code, nom, date_debut, date_fin FROM commune_historique \
+             WHERE nom_cle = $1 ORDER BY code, date_debut",
+            &commune_name_key(commune),
+        )
+        .await?
+    };
+
+    Ok(BirthPlaceReference { pays, communes })
+}
+
+/// The periods a query of (code, name, start, end) returns.
+async fn periods(db: &Db, sql: &'static str, key: &str) -> Result<Vec<PlacePeriod>, StoreError> {
+    let rows: Vec<(String, String, String, Option<String>)> =
+        sqlx::query_as(sql).bind(key).fetch_all(db.pool()).await?;
+    rows.into_iter()
+        .map(|(code, nom, debut, fin)| {
+            Ok(PlacePeriod {
+                code,
+                nom,
+                date_debut: parse_date(&debut)?,
+                date_fin: fin.as_deref().map(parse_date).transpose()?,
+            })
+        })
+        .collect()
 }
 
 /// A block of a titre.

@@ -3,19 +3,22 @@
 
 use std::path::{Path, PathBuf};
 
+use ceres_domain::candidat::{CandidatRecord, Civilite, FRANCE, check};
 use ceres_store::import::{
     ImportError, ImportSummary, ReferentielData, ReferentielFiles, RemarkKind, import_referentiel,
     referentiel_is_loaded,
 };
+use ceres_store::referentiel::birth_place_reference;
 use ceres_store::{Backend, Db};
 use sqlx::AssertSqlSafe;
 
 /// The tables the import fills.
-const TABLES: [&str; 10] = [
+const TABLES: [&str; 11] = [
     "region",
     "departement",
     "commune",
     "commune_ancien_code",
+    "commune_historique",
     "pays",
     "titre",
     "titre_nsf",
@@ -50,8 +53,12 @@ fn check_real_summary(summary: &ImportSummary) {
     assert_eq!(summary.departements, 109);
     assert_eq!(summary.communes, 37_590);
     assert_eq!(summary.pays, 468);
+    // 77,204 periods, less 152 that end before they begin.
+    assert_eq!(summary.communes_historiques, 77_052);
 
     let remarks_of = |kind| summary.remarks.iter().filter(|r| r.kind == kind).count();
+    assert_eq!(remarks_of(RemarkKind::CommunePeriodSkipped), 1);
+    assert_eq!(remarks_of(RemarkKind::CommunePeriodAdjusted), 1);
     assert_eq!(remarks_of(RemarkKind::DuplicateFiche), 3);
     assert_eq!(remarks_of(RemarkKind::CertificateurNotEmployment), 3);
     let conflict = summary
@@ -417,6 +424,111 @@ async fn counts(db: &Db, tables: &[&str]) -> Vec<i64> {
 }
 
 /// The files of the repository's `data/` folder.
+/// R4 on the real referentials: a birth place as it was at the birth date, through the
+/// store's look-up and the domain's check.
+#[tokio::test]
+async fn r4_birth_places_of_the_real_referentials_are_checked_at_the_birth_date() {
+    // (birth date, country, commune or town, errors expected, warnings expected)
+    let cases: [(&str, &str, &str, &[&str], &[&str]); 31] = [
+        ("1981-04-23", FRANCE, "08105", &[], &[]),
+        ("1970-03-12", FRANCE, "20004", &[], &[]),
+        ("1980-03-12", FRANCE, "20004", &[NOT_VALID], &[]),
+        ("1980-03-12", FRANCE, "2A004", &[], &[]),
+        ("1970-03-12", FRANCE, "2A004", &[NOT_VALID], &[]),
+        ("1975-00-00", FRANCE, "2B033", &[NOT_VALID], &[]),
+        ("1976-00-00", FRANCE, "2B033", &[], &[]),
+        ("2000-06-01", FRANCE, "98511", &[], &[]),
+        ("2010-06-01", FRANCE, "98511", &[NOT_VALID], &[]),
+        ("2010-06-01", FRANCE, "97611", &[], &[]),
+        ("2000-06-01", FRANCE, "97611", &[NOT_VALID], &[]),
+        ("1960-01-10", FRANCE, "91803", &[], &[]),
+        ("1963-01-10", FRANCE, "91803", &[NOT_VALID], &[]),
+        ("1970-01-10", FRANCE, "91228", &[], &[]),
+        ("1960-01-10", FRANCE, "91228", &[NOT_VALID], &[]),
+        ("1999-00-00", FRANCE, "93066", &[], &[]),
+        ("1950-05-05", FRANCE, "93066", &[NOT_VALID], &[]),
+        ("1990-02-11", FRANCE, "75115", &[], &[]),
+        ("1969-03-04", FRANCE, "13055", &[], &[]),
+        ("1983-05-22", FRANCE, "97411", &[], &[]),
+        (
+            "1985-06-30",
+            FRANCE,
+            "Charleville-Mézières",
+            &[],
+            &[BY_NAME],
+        ),
+        ("1985-06-30", FRANCE, "Strasbourg", &[AMBIGUOUS], &[]),
+        ("1981-04-23", FRANCE, "Saint-Denis", &[AMBIGUOUS], &[]),
+        ("1981-04-23", FRANCE, "Sainte-Marie", &[AMBIGUOUS], &[]),
+        (
+            "1981-04-23",
+            FRANCE,
+            "08999",
+            &["R4.birth_place.unknown_commune"],
+            &[],
+        ),
+        ("1960-03-01", "99352", "Alger", &[COUNTRY_NOT_VALID], &[]),
+        ("1963-03-01", "99352", "Alger", &[], &[]),
+        ("1962-00-00", "99352", "Oran", &[], &[]),
+        ("1970-01-01", "99109", "Berlin", &[COUNTRY_NOT_VALID], &[]),
+        ("1970-01-01", "99142", "Bonn", &[], &[]),
+        (
+            "1995-01-01",
+            "99999",
+            "Nulle part",
+            &["R4.birth_place.unknown_country"],
+            &[],
+        ),
+    ];
+    const NOT_VALID: &str = "R4.birth_place.commune_not_valid_at_birth";
+    const COUNTRY_NOT_VALID: &str = "R4.birth_place.country_not_valid_at_birth";
+    const BY_NAME: &str = "R4.birth_place.commune_by_name";
+    const AMBIGUOUS: &str = "R4.birth_place.ambiguous_commune_name";
+
+    let data = real_data();
+    for scratch in scratch_databases().await {
+        let db = scratch.db().await;
+        import_referentiel(&db, &data.files()).await.unwrap();
+
+        for (born, pays, place, errors, warnings) in cases {
+            let (commune, town) = if pays == FRANCE {
+                (place, "")
+            } else {
+                ("", place)
+            };
+            let reference = birth_place_reference(&db, pays, commune).await.unwrap();
+            let record = CandidatRecord {
+                civilite: Some(Civilite::Madame),
+                genre: None,
+                nom_naissance: "MARTIN",
+                nom_usage: "",
+                prenoms: "Claire",
+                date_naissance: born,
+                pays_naissance: pays,
+                commune_naissance: commune,
+                ville_naissance_etranger: town,
+                birth_place: &reference,
+                adresse_complement: "",
+                adresse_ligne: "3 rue des Lilas",
+                code_postal: "75012",
+                ville: "Paris",
+            };
+
+            let report = check(&record, jiff::civil::date(2026, 1, 15));
+
+            let found: Vec<&str> = report.errors.iter().map(|i| i.check).collect();
+            let warned: Vec<&str> = report.warnings.iter().map(|i| i.check).collect();
+            assert_eq!(found, errors, "{born} {pays} {place} on {:?}", db.backend());
+            assert_eq!(
+                warned,
+                warnings,
+                "{born} {pays} {place} on {:?}",
+                db.backend()
+            );
+        }
+    }
+}
+
 fn real_data() -> ReferentielData {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
     ReferentielData::read_dir(&dir).unwrap()

@@ -1,18 +1,26 @@
-//! INSEE geography: régions, départements and communes of the 2026 COG, and the
-//! countries and territories since 1943.
+//! INSEE geography: régions, départements and communes of the 2026 COG, the communes of
+//! the past with their periods of validity (ASP table), and the countries and territories
+//! since 1943.
 
 use std::collections::{HashMap, HashSet};
 
 use jiff::civil::Date;
 
-use super::ImportError;
 use super::table::{Column, Encoding, Row, Table};
+use super::{ImportError, ImportRemark, RemarkKind};
 
 /// File names, as errors show them.
 pub(super) const REGIONS_FILE: &str = "regions_2026.csv";
 pub(super) const DEPARTEMENTS_FILE: &str = "departements_2026.csv";
 pub(super) const COMMUNES_FILE: &str = "communes_2026.csv";
 pub(super) const PAYS_FILE: &str = "pays_insee_depuis_1943.csv";
+pub(super) const COMMUNES_HISTORIQUES_FILE: &str = "communes_historiques_asp.csv";
+
+/// The day Corsica's codes 2A and 2B came into force (law of 15 May 1975).
+const CORSICA_SPLIT: Date = Date::constant(1976, 1, 1);
+
+/// How many line numbers a summary remark lists.
+const LINES_SHOWN: usize = 10;
 
 /// The zones of the COG: metropolitan France, overseas départements and régions, overseas
 /// collectivities.
@@ -61,6 +69,19 @@ pub(super) struct AncienCode {
     pub code: String,
 }
 
+/// One period during which an INSEE code named a commune (ASP historical table).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct CommuneHistorique {
+    /// Five characters, the leading zero the ASP strips put back (`08105`).
+    pub code: String,
+    pub date_debut: Date,
+    pub date_fin: Option<Date>,
+    /// As the ASP writes it: capitals, no accents, at most 26 characters.
+    pub nom: String,
+    /// [`ceres_domain::candidat::commune_name_key`] of the name.
+    pub nom_cle: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Pays {
     pub cog: String,
@@ -80,20 +101,26 @@ pub(super) struct Geography {
     pub departements: Vec<Departement>,
     pub communes: Vec<Commune>,
     pub anciens_codes: Vec<AncienCode>,
+    pub communes_historiques: Vec<CommuneHistorique>,
     pub pays: Vec<Pays>,
 }
 
-/// The four files, UTF-8 and comma-separated.
+/// The five files: the four of the COG UTF-8 and comma-separated, the ASP table ASCII
+/// and `;`-separated.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct GeoFiles<'a> {
     pub regions: &'a [u8],
     pub departements: &'a [u8],
     pub communes: &'a [u8],
     pub pays: &'a [u8],
+    pub communes_historiques: &'a [u8],
 }
 
-/// Reads and checks the four files.
-pub(super) fn parse(files: GeoFiles<'_>) -> Result<Geography, ImportError> {
+/// Reads and checks the five files; oddities of the ASP table go to `remarks`.
+pub(super) fn parse(
+    files: GeoFiles<'_>,
+    remarks: &mut Vec<ImportRemark>,
+) -> Result<Geography, ImportError> {
     let regions = parse_regions(&Table::read(
         REGIONS_FILE,
         files.regions,
@@ -114,11 +141,21 @@ pub(super) fn parse(files: GeoFiles<'_>) -> Result<Geography, ImportError> {
 
     let pays = parse_pays(&Table::read(PAYS_FILE, files.pays, Encoding::Utf8, b',')?)?;
 
+    let historiques = without_trailing_separator(files.communes_historiques);
+    let table = Table::read(
+        COMMUNES_HISTORIQUES_FILE,
+        &historiques,
+        Encoding::Utf8,
+        b';',
+    )?;
+    let communes_historiques = parse_communes_historiques(&table, remarks)?;
+
     Ok(Geography {
         regions,
         departements,
         communes,
         anciens_codes,
+        communes_historiques,
         pays,
     })
 }
@@ -255,6 +292,87 @@ fn parse_communes(
     Ok((communes, anciens_codes))
 }
 
+/// The ASP table, with two of its defects repaired and reported once each: a period that
+/// ends before it begins is skipped (it holds on no day), and a `2A`/`2B` code is taken as
+/// valid from 1 January 1976 only, the table starting them in 1900 alongside the `20xxx`
+/// codes they replaced.
+fn parse_communes_historiques(
+    table: &Table,
+    remarks: &mut Vec<ImportRemark>,
+) -> Result<Vec<CommuneHistorique>, ImportError> {
+    let code = table.column("code_com_insee")?;
+    let nom = table.column("lib_com")?;
+    let date_debut = table.column("date_deb_insee")?;
+    let date_fin = table.column("date_fin_insee")?;
+
+    let mut seen: HashMap<(String, Date), u64> = HashMap::new();
+    let mut periods = Vec::new();
+    let mut reversed = Vec::new();
+    let mut corsica = Vec::new();
+    for row in table.rows() {
+        let padded = format!("{:0>5}", row.required(code)?);
+        let mut period = CommuneHistorique {
+            code: commune_code(&row, code, &padded)?.to_owned(),
+            date_debut: french_date(&row, date_debut)?
+                .ok_or_else(|| row.error(date_debut, "empty value"))?,
+            date_fin: french_date(&row, date_fin)?,
+            nom: row.required(nom)?.to_owned(),
+            nom_cle: ceres_domain::candidat::commune_name_key(row.get(nom)),
+        };
+        if period.code.starts_with("2A") || period.code.starts_with("2B") {
+            if period.date_debut < CORSICA_SPLIT {
+                corsica.push(row.line());
+                period.date_debut = CORSICA_SPLIT;
+            }
+        }
+        if period.date_fin.is_some_and(|fin| fin < period.date_debut) {
+            reversed.push(row.line());
+            continue;
+        }
+        if let Some(first) = seen.insert((period.code.clone(), period.date_debut), row.line()) {
+            return Err(row.error(
+                date_debut,
+                format!(
+                    "{} from {} is already on line {first}",
+                    period.code, period.date_debut
+                ),
+            ));
+        }
+        periods.push(period);
+    }
+
+    let summary = |lines: &[u64], what: &str| {
+        let shown: Vec<String> = lines.iter().take(LINES_SHOWN).map(u64::to_string).collect();
+        let more = if lines.len() > LINES_SHOWN {
+            ", …"
+        } else {
+            ""
+        };
+        format!("{} {what} (lines {}{more})", lines.len(), shown.join(", "))
+    };
+    if !reversed.is_empty() {
+        remarks.push(ImportRemark::new(
+            RemarkKind::CommunePeriodSkipped,
+            COMMUNES_HISTORIQUES_FILE,
+            None,
+            summary(&reversed, "periods end before they begin and were skipped"),
+        ));
+    }
+    if !corsica.is_empty() {
+        remarks.push(ImportRemark::new(
+            RemarkKind::CommunePeriodAdjusted,
+            COMMUNES_HISTORIQUES_FILE,
+            None,
+            summary(
+                &corsica,
+                "periods of 2A/2B codes start before 1976; read from 1976-01-01",
+            ),
+        ));
+    }
+
+    Ok(periods)
+}
+
 fn parse_pays(table: &Table) -> Result<Vec<Pays>, ImportError> {
     let cog = table.column("COG")?;
     let rattachement = table.column("CRPAY")?;
@@ -381,6 +499,51 @@ fn postcodes(row: &Row<'_>, column: Column) -> Result<String, ImportError> {
     Ok(codes.join(" "))
 }
 
+/// The ASP table ends most lines, and its header, with an extra `;` (five fields, the last
+/// empty), but not the lines holding an apostrophe (« VILLENEUVE-D'ASCQ », four fields):
+/// the extra `;` is dropped, so that every line has four fields.
+fn without_trailing_separator(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    for line in bytes.split_inclusive(|&byte| byte == b'\n') {
+        let (text, end) = match line.strip_suffix(b"\r\n") {
+            Some(text) => (text, &b"\r\n"[..]),
+            None => match line.strip_suffix(b"\n") {
+                Some(text) => (text, &b"\n"[..]),
+                None => (line, &b""[..]),
+            },
+        };
+        let separators = text.iter().filter(|&&byte| byte == b';').count();
+        let text = match text.strip_suffix(b";") {
+            Some(shorter) if separators == 4 => shorter,
+            _ => text,
+        };
+        out.extend_from_slice(text);
+        out.extend_from_slice(end);
+    }
+    out
+}
+
+/// `DD/MM/YYYY`, as the ASP writes dates.
+fn french_date(row: &Row<'_>, column: Column) -> Result<Option<Date>, ImportError> {
+    let value = row.get(column);
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let parts: Vec<&str> = value.split('/').collect();
+    let parsed = match parts.as_slice() {
+        [day, month, year] if day.len() == 2 && month.len() == 2 && year.len() == 4 => {
+            match (day.parse(), month.parse(), year.parse()) {
+                (Ok(day), Ok(month), Ok(year)) => Date::new(year, month, day).ok(),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    parsed
+        .map(Some)
+        .ok_or_else(|| row.error(column, format!("not a date DD/MM/YYYY: {value:?}")))
+}
+
 fn iso_date(row: &Row<'_>, column: Column) -> Result<Option<Date>, ImportError> {
     match row.get(column) {
         "" => Ok(None),
@@ -403,17 +566,27 @@ mod tests {
         b"code,nom,region,zone,chefLieu\n2A,Corse-du-Sud,94,metro,2A004\n75,Paris,11,metro,75056\n";
     const PAYS: &[u8] = b"COG,CRPAY,LIBCOG,LIBENR,DATE_DEBUT,DATE_FIN\n\
         99352,,Alg\xC3\xA9rie,R\xC3\xA9publique alg\xC3\xA9rienne,1962-07-05,\n";
+    const HISTORIQUES: &[u8] = b"code_com_insee;lib_com;date_deb_insee;date_fin_insee;\n\
+        8105;CHARLEVILLE-MEZIERES;01/01/2000;;\n\
+        20004;AJACCIO;01/01/1900;31/12/1975;\n\
+        2A004;AJACCIO;01/01/1900;31/12/1999;\n\
+        2300;FARGNIERS/TERGNIER;01/01/2000;31/12/1973;\n\
+        59009;VILLENEUVE-D'ASCQ;01/01/2000;\n";
     const COMMUNES_HEADER: &str = "code,nom,type,departement,region,zone,commune_parente,\
         codesPostaux,anciensCodes,population\n";
 
     fn geo(communes: &str) -> Result<Geography, ImportError> {
         let communes = format!("{COMMUNES_HEADER}{communes}");
-        parse(GeoFiles {
-            regions: REGIONS,
-            departements: DEPARTEMENTS,
-            communes: communes.as_bytes(),
-            pays: PAYS,
-        })
+        parse(
+            GeoFiles {
+                regions: REGIONS,
+                departements: DEPARTEMENTS,
+                communes: communes.as_bytes(),
+                pays: PAYS,
+                communes_historiques: HISTORIQUES,
+            },
+            &mut Vec::new(),
+        )
     }
 
     #[test]
@@ -435,6 +608,49 @@ mod tests {
         );
         assert_eq!(geography.communes[2].parent_code.as_deref(), Some("75056"));
         assert_eq!(geography.pays[0].date_debut, Date::constant(1962, 7, 5));
+    }
+
+    #[test]
+    fn historical_communes_get_their_zeros_back_and_corsica_starts_in_1976() {
+        let mut remarks = Vec::new();
+        let bytes = without_trailing_separator(HISTORIQUES);
+        let table = Table::read("h.csv", &bytes, Encoding::Utf8, b';').unwrap();
+
+        let periods = parse_communes_historiques(&table, &mut remarks).unwrap();
+
+        assert_eq!(periods.len(), 4, "the reversed FARGNIERS period is skipped");
+        assert_eq!(periods[3].nom_cle, "VILLENEUVE D ASCQ");
+        assert_eq!(periods[0].code, "08105");
+        assert_eq!(periods[0].nom_cle, "CHARLEVILLE MEZIERES");
+        assert_eq!(periods[0].date_fin, None);
+        assert_eq!(periods[1].date_fin, Some(Date::constant(1975, 12, 31)));
+        assert_eq!(periods[2].date_debut, CORSICA_SPLIT);
+        let kinds: Vec<RemarkKind> = remarks.iter().map(|r| r.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                RemarkKind::CommunePeriodSkipped,
+                RemarkKind::CommunePeriodAdjusted
+            ]
+        );
+        assert_eq!(
+            remarks[0].message,
+            "1 periods end before they begin and were skipped (lines 5)"
+        );
+    }
+
+    #[test]
+    fn a_historical_date_that_does_not_exist_is_refused() {
+        let bytes = b"code_com_insee;lib_com;date_deb_insee;date_fin_insee\n\
+            8105;CHARLEVILLE-MEZIERES;31/02/2000;\n";
+        let table = Table::read("h.csv", bytes, Encoding::Utf8, b';').unwrap();
+
+        let error = parse_communes_historiques(&table, &mut Vec::new()).unwrap_err();
+
+        assert_eq!(
+            error.to_string(),
+            "h.csv line 2, field date_deb_insee: not a date DD/MM/YYYY: \"31/02/2000\""
+        );
     }
 
     #[test]

@@ -26,6 +26,8 @@ enum Value<'a> {
     Owned(String),
     Null,
     Int(i64),
+    /// A NULL for a BIGINT column: PostgreSQL refuses a NULL bound as text there.
+    NullInt,
 }
 
 impl<'a> From<&'a str> for Value<'a> {
@@ -87,6 +89,7 @@ pub(super) async fn write(
         "DELETE FROM import_report",
         "DELETE FROM titre_nsf",
         "DELETE FROM commune_ancien_code",
+        "DELETE FROM commune_historique",
         "UPDATE titre SET code_tp = NULL WHERE code_tp IS NOT NULL",
     ] {
         sqlx::query(statement).execute(&mut *conn).await?;
@@ -108,7 +111,7 @@ pub(super) async fn write(
             remark.source.into(),
             remark
                 .line
-                .map_or(Value::Null, |line| Value::Int(line as i64)),
+                .map_or(Value::NullInt, |line| Value::Int(line as i64)),
             (&remark.message).into(),
             batch.imported_at.into(),
         ]
@@ -182,6 +185,22 @@ async fn write_geography(writer: &mut Writer<'_>, geo: &Geography) -> Result<(),
         .anciens_codes
         .iter()
         .map(|a| vec![(&a.ancien_code).into(), (&a.code).into()]);
+    writer.upsert(&spec, rows.collect()).await?;
+
+    let spec = Spec {
+        table: "commune_historique",
+        columns: &["code", "date_debut", "date_fin", "nom", "nom_cle"],
+        key: &["code", "date_debut"],
+    };
+    let rows = geo.communes_historiques.iter().map(|c| {
+        vec![
+            (&c.code).into(),
+            Some(c.date_debut).into(),
+            c.date_fin.into(),
+            (&c.nom).into(),
+            (&c.nom_cle).into(),
+        ]
+    });
     writer.upsert(&spec, rows.collect()).await?;
 
     let spec = Spec {
@@ -328,6 +347,7 @@ impl Writer<'_> {
                     Value::Owned(text) => query.bind(text.as_str()),
                     Value::Null => query.bind(None::<String>),
                     Value::Int(number) => query.bind(*number),
+                    Value::NullInt => query.bind(None::<i64>),
                 };
             }
             query.execute(&mut *self.conn).await?;

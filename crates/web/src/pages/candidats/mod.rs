@@ -15,15 +15,18 @@ pub fn check_candidat(session: &SessionRow, row: &InscriptionRow) -> CheckReport
         .unwrap_or_else(|_| jiff::civil::date(2000, 1, 1));
     let record = CandidatRecord {
         civilite: row.civilite.as_deref().and_then(Civilite::from_code),
+        // Known limit: the candidate table has no genre apart from the civilité; pass it
+        // here when an import brings one.
+        genre: None,
         nom_naissance: &row.nom_naissance,
         nom_usage: &row.nom_usage,
         prenoms: &row.prenoms,
         date_naissance: &row.date_naissance,
         pays_naissance: &row.pays_naissance,
-        pays_naissance_known: row.pays_libelle.is_some(),
         commune_naissance: &row.commune_naissance,
-        commune_naissance_known: row.commune_nom.is_some(),
         ville_naissance_etranger: &row.ville_naissance_etranger,
+        birth_place: &row.birth_place,
+        adresse_complement: &row.adresse_complement,
         adresse_ligne: &row.adresse_ligne,
         code_postal: &row.code_postal,
         ville: &row.ville,
