@@ -2,13 +2,16 @@
 
 pub mod demo;
 pub mod refdata;
+pub mod render_command;
 pub mod settings;
+pub mod signing;
 
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
+use ceres_domain::verification::SigningSecret;
 use ceres_domain::{Clock, SystemClock};
 use ceres_render::Renderer;
 use ceres_store::Db;
@@ -54,13 +57,21 @@ pub async fn prepare_database(settings: &Settings) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-/// Builds the app state around a database and a clock.
-pub fn app_state(db: Db, clock: Arc<dyn Clock>, secure_cookies: bool) -> AppState {
+/// Builds the app state around a database, a clock and the key of verification codes.
+pub fn app_state(
+    db: Db,
+    clock: Arc<dyn Clock>,
+    secure_cookies: bool,
+    signing: SigningSecret,
+    public_url: &str,
+) -> AppState {
     AppState {
         db,
         renderer: Arc::new(Renderer::new()),
         clock,
         secure_cookies,
+        signing: Arc::new(signing),
+        public_url: public_url.to_owned(),
     }
 }
 
@@ -72,6 +83,7 @@ pub async fn serve(
     port_file: Option<&Path>,
 ) -> anyhow::Result<()> {
     let db = prepare_database(settings).await?;
+    let signing = signing::load_signing_key(settings)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     if demo {
         demo::load(&db, clock.as_ref()).await?;
@@ -84,7 +96,8 @@ pub async fn serve(
     let secure = settings
         .secure_cookies
         .unwrap_or(!address.ip().is_loopback());
-    let app = ceres_web::router(app_state(db, clock, secure));
+    let state = app_state(db, clock, secure, signing, &settings.public_url);
+    let app = ceres_web::router(state);
 
     if let Some(path) = port_file {
         // Written to a temporary name then renamed, so a reader never sees half an address.

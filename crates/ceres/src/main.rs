@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use ceres::render_command::{self, RenderRequest};
 use ceres::settings::Settings;
+use ceres_domain::document::{DocumentKind, DocumentVersion};
 
 #[derive(Parser)]
 #[command(
@@ -40,6 +42,40 @@ enum Command {
     },
     /// Load the demo scene into the database.
     Demo,
+    /// Render the documents of a session, or of one of its candidates, into a folder.
+    ///
+    /// Print versions number each diplôme and livret (a duplicata diploma gets a new number
+    /// that supersedes the previous one) and skip candidates whose data are invalid.
+    Render {
+        /// The session, e.g. TITRE_B_2023_470415.
+        #[arg(long)]
+        session: String,
+        /// Only this candidate (CERES id), e.g. 2122559.
+        #[arg(long)]
+        candidat: Option<i64>,
+        /// apercu (the harmless preview), impression or duplicata.
+        #[arg(long, default_value = "apercu", value_parser = parse_version)]
+        version: DocumentVersion,
+        /// Only these documents (diplome, livret, lettre-accompagnement, notification-echec,
+        /// attestation-reussite); by default those the candidate receives.
+        #[arg(long = "kind", value_parser = parse_kind)]
+        kinds: Vec<DocumentKind>,
+        /// Folder to write into; files go to <out>/<session>/.
+        #[arg(long, default_value = "rendu")]
+        out: PathBuf,
+    },
+}
+
+fn parse_version(text: &str) -> Result<DocumentVersion, String> {
+    DocumentVersion::from_slug(text)
+        .ok_or_else(|| format!("{text:?} is not apercu, impression or duplicata"))
+}
+
+fn parse_kind(text: &str) -> Result<DocumentKind, String> {
+    DocumentKind::from_slug(text).ok_or_else(|| {
+        let kinds: Vec<&str> = DocumentKind::all().iter().map(|k| k.slug()).collect();
+        format!("{text:?} is not one of {}", kinds.join(", "))
+    })
 }
 
 #[derive(Subcommand)]
@@ -81,6 +117,42 @@ async fn main() -> anyhow::Result<()> {
             let db = ceres::prepare_database(&settings).await?;
             ceres::demo::load(&db, &ceres_domain::SystemClock).await?;
             println!("demo scene loaded; sign in with the accounts listed in the README");
+            Ok(())
+        }
+        Command::Render {
+            session,
+            candidat,
+            version,
+            kinds,
+            out,
+        } => {
+            let db = ceres::prepare_database(&settings).await?;
+            let signing = ceres::signing::load_signing_key(&settings)?;
+            let clock = std::sync::Arc::new(ceres_domain::SystemClock);
+            let state = ceres::app_state(db, clock, true, signing, &settings.public_url);
+            let request = RenderRequest {
+                session_id: session,
+                candidat_id: candidat,
+                version,
+                kinds,
+                out,
+            };
+            let report = render_command::render(&state, &request).await?;
+            for file in &report.rendered {
+                match &file.numero {
+                    Some(numero) => println!("{} (n° {numero})", file.path.display()),
+                    None => println!("{}", file.path.display()),
+                }
+            }
+            for (candidat, reason) in &report.skipped {
+                eprintln!("skipped candidate {candidat}: {reason}");
+            }
+            if !report.skipped.is_empty() {
+                anyhow::bail!(
+                    "{} document(s) or candidate(s) skipped",
+                    report.skipped.len()
+                );
+            }
             Ok(())
         }
     }

@@ -13,6 +13,13 @@ pub struct Settings {
     /// `CERES_SECURE_COOKIES`: `true` or `false`. Default: secure unless the app listens on
     /// a loopback address (plain-HTTP development).
     pub secure_cookies: Option<bool>,
+    /// `CERES_SIGNING_KEY`: the Ed25519 key that signs verification codes, 32 bytes in
+    /// base64. Default: the key file of the data folder, generated on first start for the
+    /// embedded SQLite database; required with PostgreSQL. Never printed.
+    pub signing_key: Option<String>,
+    /// `CERES_PUBLIC_URL`: the address the public reaches the app at; the QR codes of printed
+    /// documents point at its `/verifier/…` page. Default `http://127.0.0.1:8080`.
+    pub public_url: String,
 }
 
 impl std::fmt::Debug for Settings {
@@ -23,6 +30,8 @@ impl std::fmt::Debug for Settings {
             .field("database", &scheme)
             .field("data_dir", &self.data_dir)
             .field("secure_cookies", &self.secure_cookies)
+            .field("signing_key", &self.signing_key.as_ref().map(|_| "…"))
+            .field("public_url", &self.public_url)
             .finish()
     }
 }
@@ -41,10 +50,24 @@ impl Settings {
             Ok(other) => anyhow::bail!("CERES_SECURE_COOKIES must be true or false, not {other:?}"),
             Err(_) => None,
         };
+        let signing_key = std::env::var("CERES_SIGNING_KEY")
+            .ok()
+            .filter(|key| !key.trim().is_empty());
+        let public_url = std::env::var("CERES_PUBLIC_URL")
+            .ok()
+            .filter(|url| !url.trim().is_empty())
+            .unwrap_or_else(|| "http://127.0.0.1:8080".to_owned());
+        if !public_url.starts_with("http://") && !public_url.starts_with("https://") {
+            anyhow::bail!(
+                "CERES_PUBLIC_URL must start with http:// or https://, not {public_url:?}"
+            );
+        }
         Ok(Settings {
             database_url,
             data_dir,
             secure_cookies,
+            signing_key,
+            public_url,
         })
     }
 }

@@ -4,8 +4,12 @@
 
 use std::sync::Arc;
 
+use ceres::render_command::{self, RenderRequest};
 use ceres_domain::FixedClock;
+use ceres_domain::document::{DocumentKind, DocumentVersion};
+use ceres_domain::verification::{DocumentNumber, SigningSecret};
 use ceres_store::Db;
+use ceres_web::AppState;
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 use sqlx::Executor;
@@ -19,6 +23,7 @@ const COLETTE: i64 = 2122560;
 struct TestApp {
     base: String,
     db: Db,
+    state: AppState,
     /// The scratch PostgreSQL database to drop at the end, with the admin URL.
     postgres: Option<(String, String)>,
     sqlite_dir: Option<std::path::PathBuf>,
@@ -60,12 +65,20 @@ impl TestApp {
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
-        let app = ceres_web::router(ceres::app_state(db.clone(), Arc::new(clock), false));
+        let state = ceres::app_state(
+            db.clone(),
+            Arc::new(clock),
+            false,
+            SigningSecret::from_seed([42; 32]),
+            "http://ceres.test",
+        );
+        let app = ceres_web::router(state.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
         TestApp {
             base: format!("http://{address}"),
             db,
+            state,
             postgres,
             sqlite_dir,
         }
@@ -100,6 +113,57 @@ impl TestApp {
                 .await
                 .unwrap();
         count
+    }
+
+    async fn issued_documents(&self) -> i64 {
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM issued_document")
+            .fetch_one(self.db.pool())
+            .await
+            .unwrap();
+        count
+    }
+
+    /// Renders with `ceres render`'s code into a scratch folder.
+    async fn render(
+        &self,
+        candidat: Option<i64>,
+        version: DocumentVersion,
+        kinds: &[DocumentKind],
+    ) -> render_command::RenderReport {
+        let out = std::env::temp_dir().join(format!("ceres-render-{}", uuid::Uuid::now_v7()));
+        let request = RenderRequest {
+            session_id: TUTORIAL.to_owned(),
+            candidat_id: candidat,
+            version,
+            kinds: kinds.to_vec(),
+            out: out.clone(),
+        };
+        let report = render_command::render(&self.state, &request)
+            .await
+            .expect("render");
+        for file in &report.rendered {
+            let bytes = std::fs::read(&file.path).expect("rendered file");
+            assert!(bytes.starts_with(b"%PDF"), "{}", file.path.display());
+        }
+        std::fs::remove_dir_all(out).ok();
+        report
+    }
+
+    /// The public verification page for a number, signed with the app's key.
+    async fn verify(&self, numero: &str) -> String {
+        let code = self
+            .state
+            .signing
+            .code_for(&DocumentNumber::parse(numero).unwrap());
+        self.verify_code(&code).await
+    }
+
+    async fn verify_code(&self, code: &str) -> String {
+        let response = reqwest::get(self.url(&format!("/verifier/{code}")))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        response.text().await.unwrap()
     }
 
     async fn cleanup(self) {
@@ -322,11 +386,148 @@ async fn r2_previews_are_pdfs_of_the_documents_the_candidate_receives_and_leave_
         .await
         .unwrap();
     let not_for_her = agent.get(preview(2254103, "diplome")).send().await.unwrap();
+    let livret = agent.get(preview(2254101, "livret")).send().await.unwrap();
 
     assert_eq!(diplome_type, "application/pdf");
     assert!(diplome_bytes.starts_with(b"%PDF"));
     assert_eq!(echec.status(), StatusCode::OK);
     assert_eq!(not_for_her.status(), StatusCode::NOT_FOUND);
+    assert_eq!(livret.status(), StatusCode::OK);
     assert_eq!(app.print_requests(2254101).await, 0);
+    assert_eq!(
+        app.issued_documents().await,
+        0,
+        "a preview is never numbered"
+    );
+    app.cleanup().await;
+}
+
+fn numero_of(report: &render_command::RenderReport, kind: DocumentKind) -> String {
+    let file = report.rendered.iter().find(|f| f.kind == kind);
+    file.and_then(|f| f.numero.clone())
+        .expect("a numbered document")
+}
+
+#[tokio::test]
+async fn print_versions_are_numbered_once_and_skipped_for_invalid_data() {
+    let app = TestApp::spawn().await;
+
+    let first = app.render(None, DocumentVersion::Impression, &[]).await;
+    let again = app
+        .render(Some(HENRI), DocumentVersion::Impression, &[])
+        .await;
+
+    let kinds: Vec<DocumentKind> = first.rendered.iter().map(|f| f.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            DocumentKind::LettreAccompagnement,
+            DocumentKind::Diplome,
+            DocumentKind::Livret
+        ]
+    );
+    assert!(first.rendered.iter().all(|f| f.candidat_id == HENRI));
+    let diplome = numero_of(&first, DocumentKind::Diplome);
+    let livret = numero_of(&first, DocumentKind::Livret);
+    assert!(diplome.starts_with("DIP-2026-"), "{diplome}");
+    assert!(livret.starts_with("LIV-2026-"), "{livret}");
+    assert_eq!(numero_of(&again, DocumentKind::Diplome), diplome);
+    assert_eq!(numero_of(&again, DocumentKind::Livret), livret);
+    assert_eq!(app.issued_documents().await, 2, "letters are not numbered");
+    assert_eq!(
+        first.skipped,
+        vec![(
+            COLETTE,
+            "Les informations du candidat sont invalides : Date de naissance, Nom de naissance"
+                .to_owned()
+        )]
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_verification_page_tells_genuine_superseded_and_forged_codes_apart() {
+    let app = TestApp::spawn().await;
+    let initial = app
+        .render(
+            Some(HENRI),
+            DocumentVersion::Impression,
+            &[DocumentKind::Diplome],
+        )
+        .await;
+    let original = numero_of(&initial, DocumentKind::Diplome);
+
+    let genuine = app.verify(&original).await;
+    assert!(genuine.contains("Ce document est authentique"), "{genuine}");
+    for printed in [
+        "Monsieur BERTRAND Henri, né le 23/04/1981 à Charleville-Mézières (FRANCE)",
+        "Ouvrier du paysage (RNCP",
+        TUTORIAL,
+        "le 03/12/2026",
+    ] {
+        assert!(genuine.contains(printed), "{printed} in {genuine}");
+    }
+    assert!(
+        !genuine.contains("RUE"),
+        "the address is not printed on a diploma"
+    );
+
+    let duplicata = app
+        .render(
+            Some(HENRI),
+            DocumentVersion::Duplicata,
+            &[DocumentKind::Diplome],
+        )
+        .await;
+    let replacement = numero_of(&duplicata, DocumentKind::Diplome);
+    assert_ne!(replacement, original);
+    let superseded = app.verify(&original).await;
+    assert!(
+        superseded.contains("Ce document a été remplacé par un duplicata")
+            && superseded.contains(&replacement),
+        "{superseded}"
+    );
+    let current = app.verify(&replacement).await;
+    assert!(current.contains("Ce document est authentique"), "{current}");
+    assert!(
+        current.contains("duplicata délivré le 3 décembre 2026"),
+        "{current}"
+    );
+
+    // A code signed by another key, a genuine signature moved to another number, garbage.
+    let number = DocumentNumber::parse(&original).unwrap();
+    let other_key = SigningSecret::from_seed([7; 32]).code_for(&number);
+    let signature = app.state.signing.code_for(&number);
+    let moved = format!("DIP-2026-999999.{}", signature.split_once('.').unwrap().1);
+    for forged in [other_key, moved] {
+        let page = app.verify_code(&forged).await;
+        assert!(
+            page.contains("Ce code n'a pas été émis par CERES"),
+            "{page}"
+        );
+        assert!(!page.contains("BERTRAND"), "{page}");
+    }
+    let garbage = app.verify_code("hello").await;
+    assert!(garbage.contains("Ce texte n'est pas un code de vérification"));
+    let unknown = app.verify("DIP-2026-999999").await;
+    assert!(unknown.contains("Aucun document n'est enregistré sous ce numéro"));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn two_processes_printing_the_same_diploma_at_once_give_it_one_number() {
+    let app = TestApp::spawn().await;
+    let kinds = [DocumentKind::Diplome];
+
+    let (first, second) = tokio::join!(
+        app.render(Some(HENRI), DocumentVersion::Impression, &kinds),
+        app.render(Some(HENRI), DocumentVersion::Impression, &kinds)
+    );
+
+    assert_eq!(
+        numero_of(&first, DocumentKind::Diplome),
+        numero_of(&second, DocumentKind::Diplome)
+    );
+    assert_eq!(app.issued_documents().await, 1);
     app.cleanup().await;
 }

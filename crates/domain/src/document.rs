@@ -5,7 +5,7 @@
 //! The render crate passes the model to Typst as JSON data; templates only lay it out and
 //! never parse text into markup.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The kinds of document of the design brief, §4.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -13,40 +13,57 @@ use serde::Serialize;
 pub enum DocumentKind {
     /// Diplôme de titre professionnel.
     Diplome,
-    /// Lettre d'accompagnement (cover letter) sent with the diploma.
+    /// Livret de certification: the titre's CCPs, which were obtained and at which session.
+    /// Its printed version has a front page; the preview shows only its inside (R2).
+    Livret,
+    /// Lettre d'accompagnement (cover letter) sent with the diploma and the livret.
     LettreAccompagnement,
-    /// Notification d'échec (refusal letter).
+    /// Notification d'échec (refusal letter), with the livret when CCPs were obtained.
     NotificationEchec,
+    /// Attestation de réussite: a letter an Admis candidate can be handed at once (R7).
+    AttestationReussite,
 }
+
+/// Every kind, in a stable order.
+const KINDS: [DocumentKind; 5] = [
+    DocumentKind::Diplome,
+    DocumentKind::Livret,
+    DocumentKind::LettreAccompagnement,
+    DocumentKind::NotificationEchec,
+    DocumentKind::AttestationReussite,
+];
 
 impl DocumentKind {
     /// Stable slug, used in URLs and file names.
     pub fn slug(self) -> &'static str {
         match self {
             DocumentKind::Diplome => "diplome",
+            DocumentKind::Livret => "livret",
             DocumentKind::LettreAccompagnement => "lettre-accompagnement",
             DocumentKind::NotificationEchec => "notification-echec",
+            DocumentKind::AttestationReussite => "attestation-reussite",
         }
     }
 
     /// Parses a slug made by [`DocumentKind::slug`].
     pub fn from_slug(slug: &str) -> Option<Self> {
-        [
-            Self::Diplome,
-            Self::LettreAccompagnement,
-            Self::NotificationEchec,
-        ]
-        .into_iter()
-        .find(|kind| kind.slug() == slug)
+        KINDS.into_iter().find(|kind| kind.slug() == slug)
     }
 
     /// Label shown to agents.
     pub fn label(self) -> &'static str {
         match self {
             DocumentKind::Diplome => "Diplôme",
+            DocumentKind::Livret => "Livret de certification",
             DocumentKind::LettreAccompagnement => "Lettre d'accompagnement",
             DocumentKind::NotificationEchec => "Notification d'échec",
+            DocumentKind::AttestationReussite => "Attestation de réussite",
         }
+    }
+
+    /// Every kind, in a stable order.
+    pub const fn all() -> [DocumentKind; 5] {
+        KINDS
     }
 }
 
@@ -58,6 +75,33 @@ pub enum DocumentVersion {
     Apercu,
     /// The version the print provider prints, with its security features.
     Impression,
+    /// R6: an official re-issue, printed with its security features and the mention
+    /// DUPLICATA with its date.
+    Duplicata,
+}
+
+impl DocumentVersion {
+    /// Stable slug, used on the command line and in file names.
+    pub fn slug(self) -> &'static str {
+        match self {
+            DocumentVersion::Apercu => "apercu",
+            DocumentVersion::Impression => "impression",
+            DocumentVersion::Duplicata => "duplicata",
+        }
+    }
+
+    /// Parses a slug made by [`DocumentVersion::slug`].
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        [Self::Apercu, Self::Impression, Self::Duplicata]
+            .into_iter()
+            .find(|version| version.slug() == slug)
+    }
+
+    /// Whether this version carries the security features (stamp, signature, Marque État,
+    /// watermark, livret front page, number and verification code).
+    pub fn is_printed(self) -> bool {
+        self != DocumentVersion::Apercu
+    }
 }
 
 /// Everything a template needs, as data.
@@ -74,6 +118,22 @@ pub struct DocumentModel {
     pub etabli: Etabli,
     /// Date written at the top of letters, `JJ/MM/AAAA`.
     pub date_courrier: String,
+    /// The number and verification code of a printed diplôme or livret; none on a preview
+    /// (R2) and on letters.
+    pub numerotation: Option<Numerotation>,
+    /// R6: the long date of the duplicata, e.g. "12 décembre 2022", on a duplicata only.
+    pub duplicata_date: Option<String>,
+}
+
+/// What identifies a printed document, printed on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Numerotation {
+    /// e.g. "DIP-2026-000042".
+    pub numero: String,
+    /// The signed verification code.
+    pub code: String,
+    /// The address of the public verification page for this code, encoded in the QR code.
+    pub url: String,
 }
 
 /// The office that issues the document.
@@ -141,6 +201,8 @@ pub struct CcpLine {
     pub code: String,
     pub intitule: String,
     pub obtenu: bool,
+    /// Where it was obtained, e.g. "session TITRE_B_2023_470415 du 16 novembre 2022".
+    pub obtenu_a: Option<String>,
 }
 
 /// The exam session.
@@ -159,4 +221,43 @@ pub struct Etabli {
     pub lieu: String,
     /// Long date, e.g. "16 novembre 2022".
     pub date: String,
+}
+
+/// What a printed document says, kept with its number for the public verification page,
+/// which shows this and nothing more (design brief §4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrintedFacts {
+    /// e.g. "Diplôme".
+    pub document: String,
+    /// e.g. "Monsieur BERTRAND Henri".
+    pub titulaire: String,
+    /// e.g. "né le 23/04/1981 à Charleville-Mézières (FRANCE)".
+    pub naissance: String,
+    /// e.g. "Ouvrier du paysage".
+    pub titre: String,
+    /// e.g. "RNCP399".
+    pub rncp: String,
+    /// e.g. "TITRE_B_2023_470415".
+    pub session: String,
+    /// e.g. "Paris 7e Arrondissement (Paris) le 16 novembre 2022".
+    pub etabli: String,
+    /// R6: on a duplicata, its long date.
+    pub duplicata_date: Option<String>,
+}
+
+impl DocumentModel {
+    /// What this document prints about its holder and its titre.
+    pub fn printed_facts(&self) -> PrintedFacts {
+        let c = &self.candidat;
+        PrintedFacts {
+            document: self.kind.label().to_owned(),
+            titulaire: format!("{} {} {}", c.civilite, c.nom, c.prenoms),
+            naissance: format!("{} {} à {}", c.ne, c.naissance, c.lieu_naissance),
+            titre: self.titre.intitule.clone(),
+            rncp: self.titre.rncp.clone(),
+            session: self.session.code.clone(),
+            etabli: format!("{} le {}", self.etabli.lieu, self.etabli.date),
+            duplicata_date: self.duplicata_date.clone(),
+        }
+    }
 }

@@ -9,5 +9,6 @@ pub mod french;
 pub mod perimetre;
 pub mod print;
 pub mod session;
+pub mod verification;
 
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -94,14 +94,24 @@ pub fn refusals_for_initial_request(ctx: &InitialRequestContext<'_>) -> Vec<Refu
     refusals
 }
 
-/// The documents a candidate receives for a result, in the order they go into the envelope.
+/// The documents a candidate receives for a result, in the order they go into the envelope:
+/// the cover letter, the diploma and the livret for an Admis candidate; the notification
+/// d'échec for a Non admis one, with the livret when some CCPs were obtained.
 ///
-/// Known limit: the livret de certification and the CCS diploma come with the documents
-/// issue; until then an Admis candidate gets the diploma and its cover letter, a Non admis
-/// candidate the notification d'échec.
-pub fn documents_for(resultat: Resultat) -> Vec<DocumentKind> {
+/// The attestation de réussite is not in the envelope: it is downloaded (R7).
+///
+/// Known limit: the CCS diploma, and the cover letter of a livret sent alone (a session
+/// that certifies CCPs only), wait for sessions to say what they certify.
+pub fn documents_for(resultat: Resultat, ccps_obtenus: usize) -> Vec<DocumentKind> {
     match resultat {
-        Resultat::Admis => vec![DocumentKind::LettreAccompagnement, DocumentKind::Diplome],
+        Resultat::Admis => vec![
+            DocumentKind::LettreAccompagnement,
+            DocumentKind::Diplome,
+            DocumentKind::Livret,
+        ],
+        Resultat::NonAdmis if ccps_obtenus > 0 => {
+            vec![DocumentKind::NotificationEchec, DocumentKind::Livret]
+        }
         Resultat::NonAdmis => vec![DocumentKind::NotificationEchec],
     }
 }
@@ -198,14 +208,26 @@ mod tests {
     }
 
     #[test]
-    fn admis_receive_diploma_and_letter_non_admis_the_notification() {
+    fn admis_receive_letter_diploma_and_livret_non_admis_the_notification() {
         assert_eq!(
-            documents_for(Resultat::Admis),
-            vec![DocumentKind::LettreAccompagnement, DocumentKind::Diplome]
+            documents_for(Resultat::Admis, 3),
+            vec![
+                DocumentKind::LettreAccompagnement,
+                DocumentKind::Diplome,
+                DocumentKind::Livret
+            ]
         );
         assert_eq!(
-            documents_for(Resultat::NonAdmis),
+            documents_for(Resultat::NonAdmis, 0),
             vec![DocumentKind::NotificationEchec]
+        );
+    }
+
+    #[test]
+    fn a_non_admis_candidate_with_ccps_also_receives_the_livret() {
+        assert_eq!(
+            documents_for(Resultat::NonAdmis, 1),
+            vec![DocumentKind::NotificationEchec, DocumentKind::Livret]
         );
     }
 

@@ -1,6 +1,8 @@
-//! Throughput of the renderer: N diplomas on THREADS threads sharing one `Renderer`.
+//! Throughput of the renderer: N documents of one kind (print version) on THREADS threads
+//! sharing one `Renderer`.
 //!
-//! `cargo run --release -p ceres-render --example bench -- N THREADS`
+//! `cargo run --release -p ceres-render --example bench -- N THREADS [KIND]`, KIND being a
+//! document slug (default `diplome`; `all` runs every kind in turn).
 //!
 //! Prints documents per second, average PDF size and the peak resident memory of the process
 //! (`VmHWM` of `/proc/self/status`).
@@ -18,15 +20,32 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let count: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1000);
     let threads: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1).max(1);
+    let kinds = match args.next().as_deref() {
+        None => vec![DocumentKind::Diplome],
+        Some("all") => DocumentKind::all().to_vec(),
+        Some(slug) => vec![DocumentKind::from_slug(slug).expect("a document slug or `all`")],
+    };
 
     let started = Instant::now();
     let renderer = Renderer::new();
-    let model = support::tutorial_model(DocumentKind::Diplome, DocumentVersion::Impression);
-    let first = renderer.render_pdf(&model).expect("first document");
+    let first = support::tutorial_model(DocumentKind::Diplome, DocumentVersion::Impression);
+    renderer.render_pdf(&first).expect("first document");
     println!(
         "start-up and first document: {} ms",
         started.elapsed().as_millis()
     );
+
+    for kind in kinds {
+        bench(&renderer, kind, count, threads);
+    }
+    println!(
+        "peak RSS (VmHWM): {}",
+        peak_rss().unwrap_or_else(|| "unknown".into())
+    );
+}
+
+fn bench(renderer: &Renderer, kind: DocumentKind, count: usize, threads: usize) {
+    let model = support::tutorial_model(kind, DocumentVersion::Impression);
 
     // Every document has its own candidate, so no two compile the same data.
     let next = AtomicUsize::new(0);
@@ -52,15 +71,11 @@ fn main() {
     let elapsed = started.elapsed().as_secs_f64();
 
     println!(
-        "{count} diplomas on {threads} thread(s): {elapsed:.2} s, {:.1} documents/s, \
-         {:.1} KB/document (first {:.1} KB)",
+        "{count} × {} on {threads} thread(s): {elapsed:.2} s, {:.1} documents/s, \
+         {:.1} KB/document",
+        kind.slug(),
         count as f64 / elapsed,
         bytes.load(Ordering::Relaxed) as f64 / count as f64 / 1024.0,
-        first.len() as f64 / 1024.0,
-    );
-    println!(
-        "peak RSS (VmHWM): {}",
-        peak_rss().unwrap_or_else(|| "unknown".into())
     );
 }
 

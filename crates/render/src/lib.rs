@@ -5,7 +5,8 @@
 //! [`DocumentModel`] to the template of its kind as a JSON file; the templates only lay the
 //! data out, so a name such as `#set page(width: 1pt)` prints as written.
 //!
-//! Output is PDF/A-2b, one A4 page, and reproducible: the same model gives the same bytes.
+//! Output is PDF/A-2b on A4 paper, one page (two for the printed livret, whose front page
+//! the preview omits), and reproducible: the same model gives the same bytes.
 
 mod diagnostics;
 mod fonts;
@@ -13,7 +14,7 @@ mod world;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use ceres_domain::document::{DocumentModel, DocumentVersion};
+use ceres_domain::document::{DocumentKind, DocumentModel};
 use typst::comemo;
 use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
@@ -48,14 +49,20 @@ pub enum RenderError {
         diagnostics: String,
     },
 
-    /// The laid-out document did not fit on exactly one page.
-    #[error("the {kind} document has {pages} pages; a document must be exactly one page")]
+    /// The laid-out document does not have the pages its kind has.
+    #[error("the {kind} document has {pages} pages instead of {expected}")]
     PageCount {
         /// Slug of the document kind.
         kind: &'static str,
         /// Number of pages Typst produced.
         pages: usize,
+        /// Number of pages a document of this kind and version has.
+        expected: usize,
     },
+
+    /// The verification address is too long for a QR code.
+    #[error("cannot draw the verification QR code: {0}")]
+    QrCode(String),
 
     /// The PDF export failed (for instance a PDF/A-2b conformance error).
     #[error("Typst could not export the {kind} document to PDF: {diagnostics}")]
@@ -95,7 +102,7 @@ impl Renderer {
         }
     }
 
-    /// Renders one document to the bytes of a one-page A4 PDF/A-2b file.
+    /// Renders one document to the bytes of an A4 PDF/A-2b file.
     ///
     /// The PDF's creation date is the document's date (`date_courrier`) and its identifier is
     /// derived from the kind, version, session and candidate, so the same model always gives
@@ -111,8 +118,11 @@ impl Renderer {
         let timestamp = Timestamp::new_utc(document_date(&model.date_courrier)?);
         let data = serde_json::to_vec(model)?;
 
-        let world = DocumentWorld::new(&self.assets, model.kind, data);
-        let document = compile(&world, kind)?;
+        let mut world = DocumentWorld::new(&self.assets, model.kind, data);
+        if let Some(numerotation) = &model.numerotation {
+            world = world.with_qr(qr_svg(&numerotation.url)?);
+        }
+        let document = compile(&world, kind, expected_pages(model))?;
 
         // Export with a fixed identity and date, so output is byte-identical for the same data.
         let options = PdfOptions {
@@ -138,8 +148,32 @@ impl Renderer {
     }
 }
 
-/// Lays the template out against the data, and checks the result is one page.
-fn compile(world: &DocumentWorld, kind: &'static str) -> Result<PagedDocument, RenderError> {
+/// How many pages a document has: the printed livret has its front page (R2).
+fn expected_pages(model: &DocumentModel) -> usize {
+    match (model.kind, model.version.is_printed()) {
+        (DocumentKind::Livret, true) => 2,
+        _ => 1,
+    }
+}
+
+/// The QR code of a verification address, as SVG, without its quiet zone (the template
+/// leaves the margin around it).
+fn qr_svg(url: &str) -> Result<String, RenderError> {
+    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| RenderError::QrCode(e.to_string()))?;
+    Ok(code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .quiet_zone(false)
+        .min_dimensions(200, 200)
+        .build())
+}
+
+/// Lays the template out against the data, and checks its number of pages.
+fn compile(
+    world: &DocumentWorld,
+    kind: &'static str,
+    expected: usize,
+) -> Result<PagedDocument, RenderError> {
     let compiled = typst::compile::<PagedDocument>(world);
     if !compiled.warnings.is_empty() {
         let warnings = diagnostics::describe(world, &compiled.warnings);
@@ -151,8 +185,12 @@ fn compile(world: &DocumentWorld, kind: &'static str) -> Result<PagedDocument, R
         diagnostics: diagnostics::describe(world, &errors),
     })?;
     match document.pages().len() {
-        1 => Ok(document),
-        pages => Err(RenderError::PageCount { kind, pages }),
+        pages if pages == expected => Ok(document),
+        pages => Err(RenderError::PageCount {
+            kind,
+            pages,
+            expected,
+        }),
     }
 }
 
@@ -172,21 +210,23 @@ fn document_date(date: &str) -> Result<Datetime, RenderError> {
     Datetime::from_ymd(year, month, day).ok_or_else(invalid)
 }
 
-/// A stable identifier of the document: the same document rendered again keeps its PDF id.
-///
-/// Known limit: a duplicata gets the same identifier as the initial document until documents
-/// carry their own number (the issue that adds numbers and QR codes).
+/// A stable identifier of the document: the same document rendered again keeps its PDF id,
+/// and a numbered document is identified by its number.
 fn document_ident(model: &DocumentModel) -> String {
-    let version = match model.version {
-        DocumentVersion::Apercu => "apercu",
-        DocumentVersion::Impression => "impression",
-    };
-    format!(
-        "ceres/{}/{version}/{}/{}",
+    let mut ident = format!(
+        "ceres/{}/{}/{}/{}",
         model.kind.slug(),
+        model.version.slug(),
         model.session.code,
         model.candidat.numero
-    )
+    );
+    if let Some(numerotation) = &model.numerotation {
+        ident = format!("{ident}/{}", numerotation.numero);
+    }
+    if let Some(date) = &model.duplicata_date {
+        ident = format!("{ident}/{date}");
+    }
+    ident
 }
 
 /// Compile-time check that a shared renderer can be used from several threads.
@@ -197,8 +237,6 @@ const _: fn() = || {
 
 #[cfg(test)]
 mod tests {
-    use ceres_domain::document::DocumentKind;
-
     use super::*;
 
     #[test]
@@ -206,7 +244,7 @@ mod tests {
         let assets = Assets::new();
         let world = DocumentWorld::new(&assets, DocumentKind::Diplome, b"{}".to_vec());
 
-        match compile(&world, "diplome") {
+        match compile(&world, "diplome", 1) {
             Err(RenderError::Compile { kind, diagnostics }) => {
                 assert_eq!(kind, "diplome");
                 assert!(

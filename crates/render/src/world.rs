@@ -17,8 +17,11 @@ use crate::fonts;
 /// Virtual path of the document data read by every template.
 const DATA_PATH: &str = "/data.json";
 
+/// Virtual path of the QR code of the verification code, on numbered printed documents.
+const QR_PATH: &str = "/verification-qr.svg";
+
 /// Templates embedded at compile time, with their virtual paths.
-const TEMPLATES: [(&str, &str); 4] = [
+const TEMPLATES: [(&str, &str); 6] = [
     (
         "/templates/common.typ",
         include_str!("../templates/common.typ"),
@@ -35,6 +38,14 @@ const TEMPLATES: [(&str, &str); 4] = [
         "/templates/notification-echec.typ",
         include_str!("../templates/notification-echec.typ"),
     ),
+    (
+        "/templates/livret.typ",
+        include_str!("../templates/livret.typ"),
+    ),
+    (
+        "/templates/attestation-reussite.typ",
+        include_str!("../templates/attestation-reussite.typ"),
+    ),
 ];
 
 /// What every document shares: standard library, fonts, parsed templates. Built once.
@@ -44,6 +55,7 @@ pub(crate) struct Assets {
     fonts: Vec<Font>,
     sources: Vec<Source>,
     data_id: FileId,
+    qr_id: FileId,
 }
 
 impl Assets {
@@ -61,6 +73,7 @@ impl Assets {
             fonts,
             sources,
             data_id: file_id(DATA_PATH),
+            qr_id: file_id(QR_PATH),
         }
     }
 
@@ -83,6 +96,7 @@ pub(crate) struct DocumentWorld<'a> {
     assets: &'a Assets,
     main: FileId,
     data: Bytes,
+    qr: Option<Bytes>,
 }
 
 impl<'a> DocumentWorld<'a> {
@@ -92,7 +106,14 @@ impl<'a> DocumentWorld<'a> {
             assets,
             main: Assets::main_of(kind),
             data: Bytes::new(data),
+            qr: None,
         }
+    }
+
+    /// Adds the SVG of the verification QR code, which templates read as an image.
+    pub(crate) fn with_qr(mut self, svg: String) -> Self {
+        self.qr = Some(Bytes::from_string(svg));
+        self
     }
 }
 
@@ -112,7 +133,9 @@ impl World for DocumentWorld<'_> {
     fn source(&self, id: FileId) -> FileResult<Source> {
         match self.assets.sources.iter().find(|source| source.id() == id) {
             Some(source) => Ok(source.clone()),
-            None if id == self.assets.data_id => Err(FileError::NotSource),
+            None if id == self.assets.data_id || id == self.assets.qr_id => {
+                Err(FileError::NotSource)
+            }
             None => Err(not_found(id)),
         }
     }
@@ -120,6 +143,9 @@ impl World for DocumentWorld<'_> {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == self.assets.data_id {
             return Ok(self.data.clone());
+        }
+        if id == self.assets.qr_id {
+            return self.qr.clone().ok_or_else(|| not_found(id));
         }
         self.source(id)
             .map(|source| Bytes::from_string(source.text().to_owned()))

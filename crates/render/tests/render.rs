@@ -10,9 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ceres_domain::document::{DocumentKind, DocumentModel, DocumentVersion};
 use ceres_render::{RenderError, Renderer};
-use support::{KINDS, tutorial_model};
+use support::{KINDS, pages_of, tutorial_model};
 
-use DocumentVersion::{Apercu, Impression};
+use DocumentVersion::{Apercu, Duplicata, Impression};
 
 static RENDERER: LazyLock<Renderer> = LazyLock::new(Renderer::new);
 
@@ -124,16 +124,24 @@ fn pdf_info(pdf: &[u8]) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned() + &meta
 }
 
-fn assert_one_a4_page(pdf: &[u8]) {
+fn assert_a4_pages(pdf: &[u8], pages: usize) {
     let info = pdf_info(pdf);
-    assert!(info.contains("Pages:           1\n"), "{info}");
+    assert!(
+        info.contains(&format!("Pages:           {pages}\n")),
+        "{info}"
+    );
     assert!(info.contains("(A4)"), "{info}");
+}
+
+fn assert_one_a4_page(pdf: &[u8]) {
+    assert_a4_pages(pdf, 1);
 }
 
 /// One word of `pdftotext -bbox`: xMin, yMin, xMax, yMax (points), then the word.
 type WordBox = (f64, f64, f64, f64, String);
 
-/// The page's width and height (points) and its words.
+/// The page's width and height (points) and the words of every page (all pages of a
+/// document have the same size).
 fn word_boxes(pdf: &[u8]) -> (f64, f64, Vec<WordBox>) {
     let html = poppler("pdftotext", &["-bbox"], pdf);
     let attr = |tag: &str, name: &str| -> f64 {
@@ -141,7 +149,7 @@ fn word_boxes(pdf: &[u8]) -> (f64, f64, Vec<WordBox>) {
         let end = start + tag[start..].find('"').expect("closing quote");
         tag[start..end].parse().expect("number")
     };
-    let page = html.split("<page ").nth(1).expect("one page");
+    let page = html.split("<page ").nth(1).expect("a page");
     let (width, height) = (attr(page, "width"), attr(page, "height"));
     let words = html
         .split("<word ")
@@ -384,6 +392,7 @@ fn letters_keep_every_line_in_place_on_the_preview() {
     for kind in [
         DocumentKind::LettreAccompagnement,
         DocumentKind::NotificationEchec,
+        DocumentKind::AttestationReussite,
     ] {
         let position = |version, word: &str| {
             let (_, _, words) = word_boxes(&render(&tutorial_model(kind, version)));
@@ -434,12 +443,20 @@ fn typst_markup_in_names_prints_literally() {
                 assert_contains(&text, "à $x^2$ *gras* _it_ @ref \\ // #{1 + 1}, a obtenu");
                 assert_contains(&text, "#panic(\"boom\") [x]");
             }
+            DocumentKind::Livret => {
+                assert_contains(
+                    &text,
+                    "Délivré à Monsieur #set page(width: 1pt) ] <script>, né",
+                );
+                assert_contains(&text, "à $x^2$ *gras* _it_ @ref \\ // #{1 + 1}.");
+                assert_contains(&text, "#panic(\"boom\") [x]");
+            }
             _ => {
                 assert_contains(&text, "Monsieur ] <script> #set page(width: 1pt)");
                 assert_contains(&text, "titre professionnel de #panic(\"boom\") [x]");
             }
         }
-        assert_one_a4_page(&pdf);
+        assert_a4_pages(&pdf, pages_of(kind, Impression));
         assert_nothing_overflows(&pdf);
     }
 }
@@ -509,6 +526,7 @@ fn long_model(kind: DocumentKind, nom: &str) -> DocumentModel {
             code: format!("CP-0{n}"),
             intitule: format!("Compétence {n} {LONG_LABEL}"),
             obtenu: true,
+            obtenu_a: Some("session TITRE_B_2023_470415 du 16 novembre 2022".into()),
         });
     }
     model
@@ -525,7 +543,7 @@ fn long_names_and_labels_wrap_or_shrink_on_one_page() {
             let pdf = render(&long_model(kind, nom));
             let text = pdf_text(&pdf);
 
-            assert_one_a4_page(&pdf);
+            assert_a4_pages(&pdf, pages_of(kind, Impression));
             assert_nothing_overflows(&pdf);
             // Word by word: a wrapped line of the window sits beside the letterhead.
             let (_, _, words) = word_boxes(&pdf);
@@ -619,5 +637,149 @@ fn every_document_renders_to_png_for_inspection() {
                 .expect("pdftoppm");
             assert!(status.success());
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The livret, the attestation, the duplicata, the number and its QR code
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn livret_lists_every_ccp_with_its_result_and_session() {
+    let pdf = render(&tutorial_model(DocumentKind::Livret, Apercu));
+    let text = pdf_text(&pdf);
+
+    assert_one_a4_page(&pdf);
+    for expected in [
+        "LIVRET DE CERTIFICATION",
+        "Ouvrier du paysage",
+        "TP-00463 — RNCP399 — classé au niveau 3 du cadre national des certifications \
+         professionnelles",
+        "Domaine(s) d'activité : 214r, 214s",
+        "Délivré à Monsieur BERTRAND Henri, né le 23/04/1981 à Charleville-Mézières (FRANCE).",
+        "Titre professionnel obtenu par décision du jury de la session TITRE_B_2023_470415.",
+        "Etabli à Paris 7e Arrondissement (Paris) le 16 novembre 2022",
+    ] {
+        assert_contains(&text, expected);
+    }
+    // The table, row by row: each CCP's code, result and session stand on its line.
+    let (_, _, words) = word_boxes(&pdf);
+    let line_of = |word: &str| {
+        let found = words.iter().filter(|(.., text)| text == word);
+        found
+            .map(|&(_, y0, _, y1, _)| (y0 + y1) / 2.0)
+            .collect::<Vec<f64>>()
+    };
+    let on_line = |y: f64, word: &str| line_of(word).iter().any(|&other| (other - y).abs() < 8.0);
+    let (obtained, missing) = (line_of("CP-00464")[0], line_of("CP-00465")[0]);
+    assert!(on_line(obtained, "Obtenu") && on_line(obtained, "TITRE_B_2023_470415"));
+    assert!(on_line(missing, "Non") && on_line(missing, "—") && !on_line(missing, "Obtenu"));
+}
+
+#[test]
+fn livret_front_page_is_printed_and_never_previewed() {
+    let preview = render(&tutorial_model(DocumentKind::Livret, Apercu));
+    let print = render(&tutorial_model(DocumentKind::Livret, Impression));
+
+    assert_a4_pages(&preview, 1);
+    assert_a4_pages(&print, 2);
+    let front = poppler("pdftotext", &["-l", "1"], &print);
+    for line in [
+        "LIVRET DE CERTIFICATION",
+        "Titre professionnel",
+        "Ouvrier du paysage",
+        "Monsieur BERTRAND Henri",
+    ] {
+        assert_contains(&front, line);
+    }
+    assert_lacks(&front, "CP-00464");
+}
+
+#[test]
+fn attestation_prints_the_tutorial_wording() {
+    let text = pdf_text(&render(&tutorial_model(
+        DocumentKind::AttestationReussite,
+        Apercu,
+    )));
+
+    for expected in [
+        "Candidat n°2122559",
+        "Objet : Attestation de réussite à la session d'examen du titre professionnel \
+         d'Ouvrier du paysage",
+        "Je soussigné(e), Camille Durand, Responsable de région, DRIEETS Île-de-France, \
+         certifie que :",
+        "Monsieur Henri BERTRAND Né le 23/04/1981 à Charleville-Mézières (FRANCE) Candidat n° \
+         2122559",
+        "a obtenu, par décision du représentant territorial compétent du ministère chargé de \
+         l'emploi après délibération du jury, le titre professionnel d'Ouvrier du paysage \
+         (TP-00463) (arrêté du 20 septembre 2018).",
+        "Ce titre est classé au niveau 3 du cadre national des certifications \
+         professionnelles, dans le(s) domaine(s) d'activité 214r, 214s.",
+        "Il est enregistré dans le répertoire national des certifications professionnelles \
+         (RNCP399).",
+        "Cette attestation lui est délivrée pour servir et faire valoir ce que de droit.",
+    ] {
+        assert_contains(&text, expected);
+    }
+}
+
+#[test]
+fn a_duplicata_diploma_carries_the_mention_and_its_date() {
+    let duplicata = pdf_text(&render(&tutorial_model(DocumentKind::Diplome, Duplicata)));
+    let print = pdf_text(&render(&tutorial_model(DocumentKind::Diplome, Impression)));
+
+    assert_contains(&duplicata, "DUPLICATA délivré le 12 décembre 2022");
+    assert_contains(&duplicata, PRINT_ONLY[1]);
+    assert_lacks(&print, "DUPLICATA");
+}
+
+#[test]
+fn a_duplicata_livret_is_a_reprint_without_mention() {
+    let pdf = render(&tutorial_model(DocumentKind::Livret, Duplicata));
+
+    assert_a4_pages(&pdf, 2);
+    assert_lacks(&pdf_text(&pdf), "DUPLICATA");
+}
+
+/// The QR codes found on the first page, decoded.
+fn qr_codes(pdf: &[u8]) -> Vec<String> {
+    let path = scratch_file("qr.pdf", pdf);
+    let output = Command::new("pdftoppm")
+        .args(["-gray", "-r", "200", "-singlefile"])
+        .arg(&path)
+        .output()
+        .expect("pdftoppm");
+    std::fs::remove_file(&path).ok();
+    let pgm = output.stdout;
+
+    // Binary PGM: "P5\n<width> <height>\n<max>\n" then one byte a pixel.
+    let header: Vec<&[u8]> = pgm.splitn(5, |b| b.is_ascii_whitespace()).take(4).collect();
+    let number = |field: &[u8]| -> usize { std::str::from_utf8(field).unwrap().parse().unwrap() };
+    let (width, height) = (number(header[1]), number(header[2]));
+    let pixels = &pgm[pgm.len() - width * height..];
+    let mut image =
+        rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| pixels[y * width + x]);
+    image
+        .detect_grids()
+        .into_iter()
+        .filter_map(|grid| grid.decode().ok().map(|(_, content)| content))
+        .collect()
+}
+
+#[test]
+fn printed_diplomas_and_livrets_carry_their_number_and_a_qr_code_of_the_verification_page() {
+    for kind in [DocumentKind::Diplome, DocumentKind::Livret] {
+        let preview = render(&tutorial_model(kind, Apercu));
+        let print = render(&tutorial_model(kind, Impression));
+
+        assert_contains(&pdf_text(&print), "Vérifier ce document");
+        assert_contains(&pdf_text(&print), "N° DIP-2022-000042");
+        assert_eq!(
+            qr_codes(&print),
+            vec!["http://127.0.0.1:8080/verifier/DIP-2022-000042.signature".to_owned()],
+            "{kind:?}"
+        );
+        assert_lacks(&pdf_text(&preview), "DIP-2022-000042");
+        assert!(qr_codes(&preview).is_empty(), "{kind:?}");
     }
 }

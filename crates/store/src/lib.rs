@@ -8,6 +8,7 @@ pub mod audit;
 pub mod candidats;
 mod db;
 pub mod import;
+pub mod issued_documents;
 pub mod print_requests;
 pub mod referentiel;
 pub mod sessions;

@@ -1,13 +1,16 @@
-//! Builds the data of a document from the stored session, candidate and structure.
+//! Builds the data of a document from the stored session, candidate and structure, and
+//! renders print versions with their number and verification code.
 
 use ceres_domain::candidat::{BirthDate, Civilite};
 use ceres_domain::document::{
     CandidatBlock, CcpLine, DocumentKind, DocumentModel, DocumentVersion, Emetteur, Etabli,
-    SessionBlock, TitreBlock,
+    Numerotation, SessionBlock, TitreBlock,
 };
 use ceres_domain::french;
 use ceres_domain::session::Resultat;
+use ceres_domain::verification::is_numbered;
 use ceres_store::candidats::InscriptionRow;
+use ceres_store::issued_documents::{self, Issue, NewIssuedDocument};
 use ceres_store::sessions::SessionRow;
 use ceres_store::{parse_date, referentiel, structures};
 
@@ -54,6 +57,10 @@ pub async fn build_model(
     let resultat = row.resultat.as_deref().and_then(Resultat::from_code);
     let civilite = row.civilite.as_deref().and_then(Civilite::from_code);
     let etabli_date = session.validated_on.as_ref().or(session.date_jury.as_ref());
+    let obtenu_a = long(&etabli_date.cloned())
+        .map(|on| format!("session {} du {on}", session.id))
+        .unwrap_or_else(|| format!("session {}", session.id));
+    let today = state.clock.today_in_paris();
 
     Ok(DocumentModel {
         kind,
@@ -89,11 +96,17 @@ pub async fn build_model(
             ccps: blocs
                 .iter()
                 .filter(|b| b.kind == "ccp")
-                .map(|b| CcpLine {
-                    code: b.code.clone(),
-                    intitule: b.intitule.clone(),
-                    obtenu: resultat == Some(Resultat::Admis)
-                        || obtained.contains(&b.code.as_str()),
+                .map(|b| {
+                    // Known limit: a CCP obtained at an earlier session is shown as
+                    // obtained at this one until candidates carry their parcours.
+                    let obtenu =
+                        resultat == Some(Resultat::Admis) || obtained.contains(&b.code.as_str());
+                    CcpLine {
+                        code: b.code.clone(),
+                        intitule: b.intitule.clone(),
+                        obtenu,
+                        obtenu_a: obtenu.then(|| obtenu_a.clone()),
+                    }
                 })
                 .collect(),
         },
@@ -105,8 +118,69 @@ pub async fn build_model(
             lieu: lieu.unwrap_or_default(),
             date: long(&etabli_date.cloned()).unwrap_or_default(),
         },
-        date_courrier: french::short_date(state.clock.today_in_paris()),
+        date_courrier: french::short_date(today),
+        numerotation: None,
+        duplicata_date: (version == DocumentVersion::Duplicata).then(|| french::long_date(today)),
     })
+}
+
+/// Renders the print version (`Impression` or `Duplicata`) of a document. A diplôme or a
+/// livret is numbered first: the initial print keeps the number it was given the first
+/// time, a duplicata diploma gets a new one that supersedes the previous (R6), and a
+/// duplicata livret is a reprint under the same number (tutorial).
+pub async fn render_print_version(
+    state: &AppState,
+    session: &SessionRow,
+    row: &InscriptionRow,
+    kind: DocumentKind,
+    version: DocumentVersion,
+    actor: &str,
+) -> Result<(DocumentModel, Vec<u8>), AppError> {
+    if !version.is_printed() {
+        return Err(AppError::Internal(
+            "render_print_version is for print versions".into(),
+        ));
+    }
+    let mut model = build_model(state, session, row, kind, version).await?;
+    if kind == DocumentKind::Livret {
+        model.duplicata_date = None;
+    }
+
+    if is_numbered(kind) {
+        let issue = match (kind, version) {
+            (DocumentKind::Diplome, DocumentVersion::Duplicata) => Issue::Duplicata,
+            _ => Issue::Initial,
+        };
+        let printed_json = serde_json::to_string(&model.printed_facts())
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let issued = issued_documents::issue(
+            &state.db,
+            &NewIssuedDocument {
+                kind,
+                session_id: &session.id,
+                candidat_id: row.id,
+                issue,
+                printed_json,
+                actor,
+                now: state.clock.now(),
+                today: state.clock.today_in_paris(),
+            },
+        )
+        .await?;
+        let code = state.signing.code_for(&issued.numero);
+        model.numerotation = Some(Numerotation {
+            numero: issued.numero.to_string(),
+            url: format!("{}/verifier/{code}", state.public_url.trim_end_matches('/')),
+            code,
+        });
+    }
+
+    let renderer = state.renderer.clone();
+    let rendered = model.clone();
+    let pdf = tokio::task::spawn_blocking(move || renderer.render_pdf(&rendered))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+    Ok((model, pdf))
 }
 
 /// The recipient's lines on a letter.

@@ -3,7 +3,7 @@
 //! `router.rs` lists every route; each action lives in its own file under `pages/`.
 
 pub mod auth;
-mod documents;
+pub mod documents;
 mod error;
 mod pages;
 mod router;
@@ -13,10 +13,12 @@ mod static_files;
 use std::sync::Arc;
 
 use ceres_domain::Clock;
+use ceres_domain::verification::SigningSecret;
 use ceres_render::Renderer;
 use ceres_store::Db;
 
 pub use error::AppError;
+pub use pages::candidats::check_candidat;
 pub use router::router;
 
 /// What every handler may use; cheap to clone.
@@ -27,4 +29,9 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Whether cookies get the `Secure` attribute (off only for plain-HTTP development).
     pub secure_cookies: bool,
+    /// Signs the verification codes of printed documents.
+    pub signing: Arc<SigningSecret>,
+    /// The address the public reaches the app at, e.g. `https://ceres.example.gouv.fr`:
+    /// the QR codes of printed documents point at its `/verifier/…` page.
+    pub public_url: String,
 }

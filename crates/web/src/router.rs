@@ -22,6 +22,7 @@ use crate::pages::sessions::{
     show_session::{show_session, show_session_tab},
 };
 use crate::pages::sign_in::{show_sign_in, sign_in, sign_out};
+use crate::pages::verify_document::{show_verify_form, verify_document};
 use crate::session_store::DbSessionStore;
 use crate::static_files::serve_static;
 
@@ -59,6 +60,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages)
         .route("/healthz", get(check_health))
+        // Public, without sign-in: anyone holding a printed document may check it.
+        .route("/verifier", get(show_verify_form))
+        .route("/verifier/{code}", get(verify_document))
         .route("/static/{*path}", get(serve_static))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

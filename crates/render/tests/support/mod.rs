@@ -4,7 +4,7 @@
 
 use ceres_domain::document::{
     CandidatBlock, CcpLine, DocumentKind, DocumentModel, DocumentVersion, Emetteur, Etabli,
-    SessionBlock, TitreBlock,
+    Numerotation, SessionBlock, TitreBlock,
 };
 
 /// Monsieur BERTRAND Henri, Ouvrier du paysage, as in the CERES 2.0 tutorial.
@@ -70,6 +70,12 @@ pub fn tutorial_model(kind: DocumentKind, version: DocumentVersion) -> DocumentM
             date: "16 novembre 2022".into(),
         },
         date_courrier: "29/11/2022".into(),
+        numerotation: version.is_printed().then(|| Numerotation {
+            numero: "DIP-2022-000042".into(),
+            code: "DIP-2022-000042.signature".into(),
+            url: "http://127.0.0.1:8080/verifier/DIP-2022-000042.signature".into(),
+        }),
+        duplicata_date: (version == DocumentVersion::Duplicata).then(|| "12 décembre 2022".into()),
     }
 }
 
@@ -78,12 +84,18 @@ fn ccp(code: &str, intitule: &str, obtenu: bool) -> CcpLine {
         code: code.into(),
         intitule: intitule.into(),
         obtenu,
+        obtenu_a: obtenu.then(|| "session TITRE_B_2023_470415 du 16 novembre 2022".into()),
     }
 }
 
 /// Every kind of document.
-pub const KINDS: [DocumentKind; 3] = [
-    DocumentKind::Diplome,
-    DocumentKind::LettreAccompagnement,
-    DocumentKind::NotificationEchec,
-];
+pub const KINDS: [DocumentKind; 5] = DocumentKind::all();
+
+/// How many pages a document has: the printed livret opens on its front page (R2).
+pub fn pages_of(kind: DocumentKind, version: DocumentVersion) -> usize {
+    if kind == DocumentKind::Livret && version.is_printed() {
+        2
+    } else {
+        1
+    }
+}

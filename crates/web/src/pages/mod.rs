@@ -4,6 +4,7 @@ pub mod candidats;
 pub mod health;
 pub mod sessions;
 pub mod sign_in;
+pub mod verify_document;
 
 use ceres_domain::candidat::{BirthDate, Civilite};
 use ceres_domain::french;

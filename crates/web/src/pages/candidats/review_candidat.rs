@@ -103,8 +103,9 @@ impl ReviewContext {
         let base = format!("/sessions/{}/candidats/{}", self.session.id, row.id);
 
         let resultat = row.resultat.as_deref().and_then(Resultat::from_code);
+        let ccps_obtenus = row.ccps_obtenus.split_whitespace().count();
         let documents = resultat
-            .map(documents_for)
+            .map(|resultat| documents_for(resultat, ccps_obtenus))
             .unwrap_or_default()
             .into_iter()
             .map(|kind| DocumentLink {
