@@ -1,6 +1,7 @@
 //! Wiring of the `ceres` binary: settings, database start-up, reference data, demo, server.
 
 pub mod demo;
+pub mod import_command;
 pub mod refdata;
 pub mod render_command;
 pub mod settings;

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use ceres::import_command;
 use ceres::render_command::{self, RenderRequest};
 use ceres::settings::Settings;
 use ceres_domain::document::{DocumentKind, DocumentVersion};
@@ -86,6 +87,15 @@ enum ImportCommand {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Candidates of a session, from a CSV or JSON file (docs/import-candidats.md): every
+    /// row is checked as in the candidate module, and nothing is written if one is refused.
+    Candidats {
+        /// The session, e.g. TITRE_B_2023_470415.
+        #[arg(long)]
+        session: String,
+        /// The file, UTF-8, CSV (`;` or `,`) or JSON.
+        file: PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -111,6 +121,25 @@ async fn main() -> anyhow::Result<()> {
             let db = ceres::open_database(&settings).await?;
             let summary = ceres::refdata::import(&db, dir.as_deref()).await?;
             println!("{summary}");
+            Ok(())
+        }
+        Command::Import {
+            what: ImportCommand::Candidats { session, file },
+        } => {
+            let db = ceres::prepare_database(&settings).await?;
+            let clock = ceres_domain::SystemClock;
+            let report = import_command::import_candidats(&db, &clock, &session, &file).await?;
+            import_command::write_report(&report, &mut std::io::stdout().lock())?;
+            match (&report.file_issue, report.imported) {
+                (_, true) => {}
+                (Some(issue), false) => {
+                    anyhow::bail!("import refused ({}): nothing written", issue.check)
+                }
+                (None, false) => anyhow::bail!(
+                    "import refused: {} row(s) refused, nothing written",
+                    report.refused()
+                ),
+            }
             Ok(())
         }
         Command::Demo => {

@@ -4,9 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use ceres_domain::candidat_data::CandidatState;
 use ceres_domain::document::{DocumentKind, DocumentVersion};
 use ceres_domain::perimetre::Perimetre;
-use ceres_domain::print::documents_for;
+use ceres_domain::print::{Refusal, documents_for};
 use ceres_domain::session::{Resultat, SessionState};
 use ceres_store::{candidats, sessions};
 use ceres_web::AppState;
@@ -38,7 +39,7 @@ pub struct Rendered {
 /// Renders the documents and writes them as `<out>/<session>/<candidat>-<kind>-<version>.pdf`.
 ///
 /// Print versions are refused for a session that is not validated (R1) and skipped, with the
-/// reasons, for a candidate whose data are invalid (R3); numbered documents get their number
+/// reasons, for a candidate whose data are invalid (R3) or in brouillon (R4); numbered documents get their number
 /// (a duplicata diploma a new one each time). Previews are written for every candidate.
 pub async fn render(state: &AppState, request: &RenderRequest) -> anyhow::Result<RenderReport> {
     let session = sessions::get_in_perimetre(&state.db, &Perimetre::National, &request.session_id)
@@ -74,6 +75,12 @@ pub async fn render(state: &AppState, request: &RenderRequest) -> anyhow::Result
             continue;
         };
         if request.version.is_printed() {
+            if row.state == CandidatState::Brouillon.code() {
+                report
+                    .skipped
+                    .push((row.id, Refusal::CandidatInDraft.message()));
+                continue;
+            }
             let check = ceres_web::check_candidat(&session, row);
             if let Some(refusal) = check.refusal() {
                 report.skipped.push((row.id, refusal));

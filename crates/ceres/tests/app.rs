@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use ceres::render_command::{self, RenderRequest};
 use ceres_domain::FixedClock;
+use ceres_domain::candidat_data::CandidatInput;
 use ceres_domain::document::{DocumentKind, DocumentVersion};
 use ceres_domain::verification::{DocumentNumber, SigningSecret};
 use ceres_store::Db;
@@ -23,6 +24,8 @@ const COLETTE: i64 = 2122560;
 struct TestApp {
     base: String,
     db: Db,
+    /// Where the database is, for a `ceres` process started by a test.
+    database_url: String,
     state: AppState,
     /// The scratch PostgreSQL database to drop at the end, with the admin URL.
     postgres: Option<(String, String)>,
@@ -77,6 +80,7 @@ impl TestApp {
 
         TestApp {
             base: format!("http://{address}"),
+            database_url: url,
             db,
             state,
             postgres,
@@ -529,5 +533,409 @@ async fn two_processes_printing_the_same_diploma_at_once_give_it_one_number() {
         numero_of(&second, DocumentKind::Diplome)
     );
     assert_eq!(app.issued_documents().await, 1);
+    app.cleanup().await;
+}
+
+// The candidate module (R4) and the import of candidates.
+
+const GOOD_CSV: &[u8] = include_bytes!("../../../docs/exemples/import-candidats.csv");
+const BAD_CSV: &[u8] = include_bytes!("../../../docs/exemples/import-candidats-refuse.csv");
+
+impl TestApp {
+    async fn candidat(&self, id: i64) -> ceres_store::candidats::CandidatRow {
+        ceres_store::candidats::get(&self.db, id)
+            .await
+            .unwrap()
+            .expect("the candidate exists")
+    }
+
+    async fn count(&self, sql: &'static str) -> i64 {
+        let (count,): (i64,) = sqlx::query_as(sql).fetch_one(self.db.pool()).await.unwrap();
+        count
+    }
+}
+
+/// The edit form's fields for `input`, with the revision the form was shown.
+fn edit_form(input: &CandidatInput, revision: i64) -> Vec<(String, String)> {
+    let serde_json::Value::Object(fields) = serde_json::to_value(input).unwrap() else {
+        panic!("an input is an object");
+    };
+    let mut form: Vec<(String, String)> = fields
+        .into_iter()
+        .map(|(key, value)| (key, value.as_str().unwrap_or_default().to_owned()))
+        .collect();
+    form.push(("revision".into(), revision.to_string()));
+    form.push(("session".into(), TUTORIAL.into()));
+    form
+}
+
+async fn post_form(
+    client: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    form: &[(String, String)],
+) -> (StatusCode, String, String) {
+    let response = client.post(app.url(path)).form(form).send().await.unwrap();
+    let status = response.status();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, location, unescaped(response.text().await.unwrap()))
+}
+
+/// A page's text with the apostrophes askama escapes written back, so that tests read the
+/// French as agents do.
+fn unescaped(html: String) -> String {
+    html.replace("&#39;", "'")
+}
+
+async fn get_page(client: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCode, String) {
+    let response = client.get(app.url(path)).send().await.unwrap();
+    (response.status(), unescaped(response.text().await.unwrap()))
+}
+
+/// What the tutorial's corrected Colette holds: the stored record with her birth name and
+/// date fixed.
+async fn corrected_colette(app: &TestApp) -> CandidatInput {
+    CandidatInput {
+        nom_naissance: "FAURIEL".into(),
+        date_naissance: "23/04/1970".into(),
+        ..app.candidat(COLETTE).await.data.to_input()
+    }
+}
+
+#[tokio::test]
+async fn r4_the_tutorials_correction_goes_from_the_candidate_module_to_the_print_request() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in("agent.ud75@demo.ceres.fr").await;
+    let page = format!("/candidats/{COLETTE}?session={TUTORIAL}");
+    let form_path = format!("/candidats/{COLETTE}/modifier");
+
+    // The record, as the tutorial shows it: validated, with its sections and its menu.
+    let (status, body) = get_page(&agent, &app, &page).await;
+    assert_eq!(status, StatusCode::OK);
+    for text in [
+        "Identification du candidat",
+        "Coordonnées",
+        "Formation et emploi",
+        "Parcours de certification",
+        "Traçabilité du candidat",
+        "FAURIEL1",
+        "Revenir à l'état brouillon",
+        "Validé ✓",
+        "Date de naissance : année de naissance incohérente",
+    ] {
+        assert!(body.contains(text), "{text} in the record page");
+    }
+    let validated_edit = corrected_colette(&app).await;
+    let (status, _, _) = post_form(
+        &agent,
+        &app,
+        &form_path,
+        &edit_form(&validated_edit, app.candidat(COLETTE).await.revision),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a validated record is not edited"
+    );
+    assert_eq!(app.candidat(COLETTE).await.data.nom_naissance, "FAURIEL1");
+
+    // « Revenir à l'état brouillon », then the form with the errors beside their fields.
+    let (status, location, _) = post_form(
+        &agent,
+        &app,
+        &format!("/candidats/{COLETTE}/brouillon"),
+        &[("session".into(), TUTORIAL.into())],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, format!("{form_path}?session={TUTORIAL}"));
+    let (status, form) = get_page(&agent, &app, &location).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(form.matches("fr-input-group--error").count(), 2, "{form}");
+    assert!(form.contains(r#"id="nom_naissance" name="nom_naissance" value="FAURIEL1""#));
+    assert!(form.contains("revenue à l'état brouillon"));
+    let refused = send(&agent, &app, COLETTE, true).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().await.unwrap().contains("à l'état brouillon"));
+
+    // An unreadable date saves nothing and keeps every value typed.
+    let revision = app.candidat(COLETTE).await.revision;
+    let typo = CandidatInput {
+        date_naissance: "23 avril 1970".into(),
+        ..corrected_colette(&app).await
+    };
+    let (status, _, body) = post_form(&agent, &app, &form_path, &edit_form(&typo, revision)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Rien n'a été enregistré"));
+    assert!(body.contains(r#"value="23 avril 1970""#));
+    assert!(body.contains(r#"value="FAURIEL""#));
+    assert!(body.contains("fr-input-group--error"));
+    assert_eq!(app.candidat(COLETTE).await.data.nom_naissance, "FAURIEL1");
+
+    // The correction saved, validated, then seen at once on the review screen.
+    let corrected = corrected_colette(&app).await;
+    let (status, location, _) =
+        post_form(&agent, &app, &form_path, &edit_form(&corrected, revision)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, page);
+    let saved = app.candidat(COLETTE).await;
+    assert_eq!(saved.state, "brouillon");
+    let (status, location, _) = post_form(
+        &agent,
+        &app,
+        &format!("/candidats/{COLETTE}/valider"),
+        &[
+            ("revision".into(), saved.revision.to_string()),
+            ("session".into(), TUTORIAL.into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, page);
+    assert_eq!(app.candidat(COLETTE).await.state, "valide");
+    let (_, review) = get_page(
+        &agent,
+        &app,
+        &format!("/sessions/{TUTORIAL}/candidats/{COLETTE}"),
+    )
+    .await;
+    assert!(review.contains("Madame FAURIEL Colette"), "{review}");
+    assert!(review.contains("Née le 23/04/1970"), "{review}");
+    assert!(!review.contains("FAURIEL1"));
+    assert!(!review.contains("Les informations du candidat sont invalides"));
+    let sent = send(&agent, &app, COLETTE, true).await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.print_requests(COLETTE).await, 1);
+
+    // Every step is in the candidate's Traçabilité, in French, before and after.
+    let (_, record) = get_page(&agent, &app, &page).await;
+    for text in [
+        "Retour à l'état brouillon",
+        "Nom de naissance : FAURIEL1 → FAURIEL ; Date de naissance : 23/04/0970 → 23/04/1970",
+        "Validation des informations du candidat",
+        "Demande d'impression initiale transmise",
+    ] {
+        assert!(record.contains(text), "{text} in {record}");
+    }
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn r4_validation_is_refused_while_an_error_remains_and_a_warning_does_not_block_it() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in("agent.ud75@demo.ceres.fr").await;
+    let valider = format!("/candidats/{COLETTE}/valider");
+    agent
+        .post(app.url(&format!("/candidats/{COLETTE}/brouillon")))
+        .send()
+        .await
+        .unwrap();
+
+    let revision = app.candidat(COLETTE).await.revision;
+    let (status, _, body) = post_form(
+        &agent,
+        &app,
+        &valider,
+        &[("revision".into(), revision.to_string())],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("La fiche ne peut pas être validée"), "{body}");
+    assert_eq!(app.candidat(COLETTE).await.state, "brouillon");
+
+    // Fixed, with a letter outside the civil-status list in her first name: a warning.
+    let input = CandidatInput {
+        prenoms: "Colette Łucja".into(),
+        ..corrected_colette(&app).await
+    };
+    let (status, _, _) = post_form(
+        &agent,
+        &app,
+        &format!("/candidats/{COLETTE}/modifier"),
+        &edit_form(&input, revision),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let stale = post_form(
+        &agent,
+        &app,
+        &valider,
+        &[("revision".into(), revision.to_string())],
+    )
+    .await;
+    assert_eq!(stale.0, StatusCode::CONFLICT, "the record changed since");
+    let revision = app.candidat(COLETTE).await.revision;
+    let (status, _, _) = post_form(
+        &agent,
+        &app,
+        &valider,
+        &[("revision".into(), revision.to_string())],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, record) = get_page(&agent, &app, &format!("/candidats/{COLETTE}")).await;
+    assert!(record.contains("Points à vérifier"));
+    assert!(record.contains("« Ł »"));
+    assert_eq!(app.candidat(COLETTE).await.state, "valide");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn r12_a_candidate_outside_the_perimetre_answers_like_a_missing_one() {
+    let app = TestApp::spawn().await;
+    let ud93 = app.signed_in("agent.ud93@demo.ceres.fr").await;
+    let before = app.candidat(COLETTE).await;
+
+    let outside = get_page(&ud93, &app, &format!("/candidats/{COLETTE}")).await;
+    let missing = get_page(&ud93, &app, "/candidats/99999999").await;
+    let form = get_page(&ud93, &app, &format!("/candidats/{COLETTE}/modifier")).await;
+    let draft = post_form(&ud93, &app, &format!("/candidats/{COLETTE}/brouillon"), &[]).await;
+    let save = post_form(
+        &ud93,
+        &app,
+        &format!("/candidats/{COLETTE}/modifier"),
+        &edit_form(&corrected_colette(&app).await, before.revision),
+    )
+    .await;
+    let validate = post_form(&ud93, &app, &format!("/candidats/{COLETTE}/valider"), &[]).await;
+    let import = upload(&ud93, &app, TUTORIAL, "import-candidats.csv", GOOD_CSV).await;
+
+    for status in [
+        outside.0, missing.0, form.0, draft.0, save.0, validate.0, import.0,
+    ] {
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    let after = app.candidat(COLETTE).await;
+    assert_eq!(
+        (after.state, after.revision),
+        (before.state, before.revision)
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_event").await, 0);
+    app.cleanup().await;
+}
+
+/// Sends a file through the upload form of the candidate list, as a browser does.
+async fn upload(
+    client: &reqwest::Client,
+    app: &TestApp,
+    session: &str,
+    file_name: &str,
+    bytes: &[u8],
+) -> (StatusCode, String) {
+    let boundary = "ceres-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; \
+         filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = client
+        .post(app.url(&format!("/sessions/{session}/candidats/import")))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (response.status(), unescaped(response.text().await.unwrap()))
+}
+
+#[tokio::test]
+async fn candidates_are_imported_from_the_upload_form_whole_or_not_at_all() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in("agent.ud75@demo.ceres.fr").await;
+    let candidates = || app.count("SELECT COUNT(*) FROM candidat");
+    let before = candidates().await;
+
+    let (status, bad) = upload(&agent, &app, TUTORIAL, "refuse.csv", BAD_CSV).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.contains("rien n'a été importé"), "{bad}");
+    for reason in [
+        "Nom de naissance : caractère non admis par l'état civil : « 1 ».",
+        "Date de naissance : le 31/02/1990 n'existe pas dans le calendrier.",
+        "le candidat 3300001 figure déjà à la ligne 2",
+    ] {
+        assert!(bad.contains(reason), "{reason} in {bad}");
+    }
+    assert_eq!(candidates().await, before);
+
+    let latin1 = encoding_rs_free_latin1(GOOD_CSV);
+    let (status, encoding) = upload(&agent, &app, TUTORIAL, "excel.csv", &latin1).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(encoding.contains("n'est pas encodé en UTF-8"), "{encoding}");
+
+    let (status, good) = upload(&agent, &app, TUTORIAL, "import-candidats.csv", GOOD_CSV).await;
+    assert_eq!(status, StatusCode::OK, "{good}");
+    assert!(good.contains("Import réussi"), "{good}");
+    assert_eq!(candidates().await, before + 3);
+    let (_, list) = get_page(&agent, &app, &format!("/sessions/{TUTORIAL}/candidats")).await;
+    assert!(list.contains("5 candidats inscrits à la session"), "{list}");
+    assert!(list.contains("LEFÈVRE"));
+    let (_, trail) = get_page(&agent, &app, &format!("/sessions/{TUTORIAL}/tracabilite")).await;
+    assert!(trail.contains("Import de candidats"), "{trail}");
+    app.cleanup().await;
+}
+
+/// The bytes of a UTF-8 text re-encoded in Latin-1, as Excel saves a CSV.
+fn encoding_rs_free_latin1(utf8: &[u8]) -> Vec<u8> {
+    std::str::from_utf8(utf8)
+        .unwrap()
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_import_command_prints_the_report_and_fails_on_a_refused_file() {
+    let app = TestApp::spawn().await;
+    let dir = std::env::temp_dir().join(format!("ceres-import-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("import-candidats.csv");
+    let bad = dir.join("refuse.csv");
+    std::fs::write(&good, GOOD_CSV).unwrap();
+    std::fs::write(&bad, BAD_CSV).unwrap();
+    let run = |file: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_ceres"))
+            .args(["import", "candidats", "--session", TUTORIAL])
+            .arg(file)
+            .env("DATABASE_URL", &app.database_url)
+            .env("CERES_DATA_DIR", &dir)
+            .output()
+            .unwrap()
+    };
+
+    let refused = run(&bad);
+    let imported = run(&good);
+
+    let refused_out = String::from_utf8_lossy(&refused.stdout);
+    assert!(!refused.status.success());
+    assert!(
+        refused_out.contains("line    5    3300001  Madame FAURIEL Colette: Refusée"),
+        "{refused_out}"
+    );
+    assert!(
+        refused_out.contains("error   import.id_duplicate"),
+        "{refused_out}"
+    );
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("import refused: 4 row(s)"));
+    let imported_out = String::from_utf8_lossy(&imported.stdout);
+    assert!(imported.status.success(), "{imported_out}");
+    assert!(imported_out.contains("Import réussi"), "{imported_out}");
+    assert!(imported_out.contains("warning R4.name.foreign_letter"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_event WHERE actor = 'cli'")
+            .await,
+        4,
+        "three candidates and the import itself"
+    );
+    std::fs::remove_dir_all(dir).ok();
     app.cleanup().await;
 }

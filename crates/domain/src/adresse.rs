@@ -881,7 +881,7 @@ mod tests {
     }
 
     #[test]
-    fn an_address_without_recipient_street_or_locality_lists_every_issue() {
+    fn r4_address_recipient_missing_with_street_and_locality_lists_every_issue() {
         let issues = format(&PostalAddress::default()).unwrap_err();
         assert_eq!(
             checks(&issues),
@@ -892,6 +892,31 @@ mod tests {
                 "R4.address.postcode_invalid",
             ]
         );
+    }
+
+    #[test]
+    fn r4_address_cedex_twice_inside_the_locality_and_apart_is_refused() {
+        let address = PostalAddress {
+            localite: "Tours Cedex 1".to_string(),
+            cedex: Some("1".to_string()),
+            ..paris()
+        };
+        let issues = format(&address).unwrap_err();
+        assert_eq!(checks(&issues), ["R4.address.cedex_twice"]);
+        assert_eq!(issues[0].line, Some(6));
+    }
+
+    #[test]
+    fn r4_address_cedex_abroad_is_refused() {
+        let address = PostalAddress {
+            code_postal: "1000".to_string(),
+            localite: "Bruxelles".to_string(),
+            cedex: Some(String::new()),
+            pays: Some("Belgique".to_string()),
+            ..paris()
+        };
+        let issues = format(&address).unwrap_err();
+        assert_eq!(checks(&issues), ["R4.address.cedex_abroad"]);
     }
 
     #[test]
@@ -929,9 +954,14 @@ mod tests {
     }
 
     #[test]
-    fn a_raw_office_address_without_postcode_is_refused() {
+    fn r4_address_postcode_missing_in_a_raw_office_address_is_refused() {
         let issues = parse_raw_office("89 rue Victoire de la Marne").unwrap_err();
         assert_eq!(checks(&issues), ["R4.address.postcode_missing"]);
+        assert!(issues[0].message.contains("89 rue Victoire de la Marne"));
+    }
+
+    #[test]
+    fn r4_address_empty_raw_office_text_is_refused() {
         assert_eq!(
             checks(&parse_raw_office("  ").unwrap_err()),
             ["R4.address.empty"]

@@ -35,6 +35,17 @@ impl Civilite {
         }
     }
 
+    /// Reads a civilité as forms and files write it: « Monsieur », « M. », « Mr »,
+    /// « Madame », « Mme », in any case. « Mademoiselle » is not read: it left official
+    /// use in 2012, and the agent must ask which civilité applies.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().trim_end_matches('.').to_lowercase().as_str() {
+            "monsieur" | "m" | "mr" => Some(Civilite::Monsieur),
+            "madame" | "mme" => Some(Civilite::Madame),
+            _ => None,
+        }
+    }
+
     /// "Monsieur" or "Madame".
     pub fn label(self) -> &'static str {
         match self {
@@ -181,7 +192,7 @@ impl fmt::Display for BirthDate {
 }
 
 /// A field of the candidate record, with the label agents read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     Civilite,
@@ -191,10 +202,75 @@ pub enum Field {
     DateNaissance,
     PaysNaissance,
     CommuneNaissance,
-    Adresse,
+    VilleNaissanceEtranger,
+    AdresseComplement,
+    AdresseLigne,
+    CodePostal,
+    Ville,
+    AdressePays,
+    Courriel,
+    Telephone,
+    NiveauFormation,
+    DernierDiplome,
+    SituationEmploi,
+    VoieAcces,
 }
 
 impl Field {
+    /// Every field, in the order of the candidate module's sections.
+    pub const ALL: [Field; 19] = [
+        Field::Civilite,
+        Field::NomNaissance,
+        Field::NomUsage,
+        Field::Prenoms,
+        Field::DateNaissance,
+        Field::PaysNaissance,
+        Field::CommuneNaissance,
+        Field::VilleNaissanceEtranger,
+        Field::AdresseComplement,
+        Field::AdresseLigne,
+        Field::CodePostal,
+        Field::Ville,
+        Field::AdressePays,
+        Field::Courriel,
+        Field::Telephone,
+        Field::NiveauFormation,
+        Field::DernierDiplome,
+        Field::SituationEmploi,
+        Field::VoieAcces,
+    ];
+
+    /// The key of the field: its column in the database, its name in forms, in import
+    /// files and in the audit trail.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Civilite => "civilite",
+            Field::NomNaissance => "nom_naissance",
+            Field::NomUsage => "nom_usage",
+            Field::Prenoms => "prenoms",
+            Field::DateNaissance => "date_naissance",
+            Field::PaysNaissance => "pays_naissance",
+            Field::CommuneNaissance => "commune_naissance",
+            Field::VilleNaissanceEtranger => "ville_naissance_etranger",
+            Field::AdresseComplement => "adresse_complement",
+            Field::AdresseLigne => "adresse_ligne",
+            Field::CodePostal => "code_postal",
+            Field::Ville => "ville",
+            Field::AdressePays => "adresse_pays",
+            Field::Courriel => "courriel",
+            Field::Telephone => "telephone",
+            Field::NiveauFormation => "niveau_formation",
+            Field::DernierDiplome => "dernier_diplome",
+            Field::SituationEmploi => "situation_emploi",
+            Field::VoieAcces => "voie_acces",
+        }
+    }
+
+    /// The field of a key made by [`Field::key`].
+    pub fn from_key(key: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|field| field.key() == key)
+    }
+
     /// The label of the field in the candidate module.
     pub fn label(self) -> &'static str {
         match self {
@@ -205,7 +281,32 @@ impl Field {
             Field::DateNaissance => "Date de naissance",
             Field::PaysNaissance => "Pays de naissance",
             Field::CommuneNaissance => "Commune de naissance",
-            Field::Adresse => "Adresse postale",
+            Field::VilleNaissanceEtranger => "Ville de naissance à l'étranger",
+            Field::AdresseComplement => "Complément d'adresse",
+            Field::AdresseLigne => "Numéro et voie",
+            Field::CodePostal => "Code postal",
+            Field::Ville => "Localité",
+            Field::AdressePays => "Pays de l'adresse",
+            Field::Courriel => "Courriel",
+            Field::Telephone => "Téléphone",
+            Field::NiveauFormation => "Niveau de formation",
+            Field::DernierDiplome => "Dernier diplôme obtenu",
+            Field::SituationEmploi => "Situation professionnelle",
+            Field::VoieAcces => "Voie d'accès à la certification",
+        }
+    }
+
+    /// The label of the field in R3's refusal sentence: the fields of the postal address
+    /// are named together, as « Adresse postale ».
+    pub fn refusal_label(self) -> &'static str {
+        match self {
+            Field::AdresseComplement
+            | Field::AdresseLigne
+            | Field::CodePostal
+            | Field::Ville
+            | Field::AdressePays => "Adresse postale",
+            Field::VilleNaissanceEtranger => Field::CommuneNaissance.label(),
+            field => field.label(),
         }
     }
 }
@@ -236,7 +337,11 @@ impl CheckReport {
     /// The labels of the invalid fields, each once, in alphabetical order, as the tutorial
     /// lists them ("Date de naissance, Nom de naissance").
     pub fn invalid_field_labels(&self) -> Vec<&'static str> {
-        let mut labels: Vec<&'static str> = self.errors.iter().map(|i| i.field.label()).collect();
+        let mut labels: Vec<&'static str> = self
+            .errors
+            .iter()
+            .map(|i| i.field.refusal_label())
+            .collect();
         labels.sort_unstable();
         labels.dedup();
         labels
@@ -308,6 +413,11 @@ pub struct CandidatRecord<'a> {
     pub adresse_ligne: &'a str,
     pub code_postal: &'a str,
     pub ville: &'a str,
+    /// The country of the address in French (« Espagne »), empty for France. An overseas
+    /// département given here (« La Réunion ») is domestic: no country line.
+    pub adresse_pays: &'a str,
+    pub courriel: &'a str,
+    pub telephone: &'a str,
 }
 
 /// The country code of France in the INSEE list.
@@ -508,6 +618,7 @@ pub fn check(record: &CandidatRecord<'_>, session_date: Date) -> CheckReport {
     let birth = check_birth_date(record.date_naissance, session_date, &mut report);
     check_birth_place(record, birth.map(BirthDate::possible_days), &mut report);
     check_address(record, &mut report);
+    check_contact(record, &mut report);
 
     report
 }
@@ -673,9 +784,9 @@ fn check_birth_place(
     if pays_code != FRANCE {
         if normalise_name(record.ville_naissance_etranger).is_empty() {
             report.errors.push(issue(
-                Field::CommuneNaissance,
+                Field::VilleNaissanceEtranger,
                 "R4.birth_place.missing_town",
-                "la ville de naissance à l'étranger est vide".into(),
+                "le champ est vide ; indiquez la ville de naissance, en texte libre".into(),
             ));
         }
         return;
@@ -766,26 +877,114 @@ fn check_birth_place(
 /// R4: the address must be writable under NF Z10-011 by [`adresse::format`]. The
 /// recipient line is composed by each document from the name fields checked above, so
 /// issues about line 1 are left to the document.
-// Known limit: the candidate record has no country for the address, so every address is
-// checked as a French one; the postcode is checked for its form, not against the locality.
+// Known limit: the postcode is checked for its form, not against the locality (the La Poste
+// base has no CEDEX codes, and DESIGN §5 forbids deriving a département from it).
 fn check_address(record: &CandidatRecord<'_>, report: &mut CheckReport) {
-    let address = PostalAddress {
-        destinataire: normalise_name(record.nom_naissance),
-        complement_point_geo: record.adresse_complement.to_owned(),
-        voie: record.adresse_ligne.to_owned(),
-        code_postal: record.code_postal.to_owned(),
-        localite: record.ville.to_owned(),
-        ..PostalAddress::default()
-    };
-    let Err(issues) = adresse::format(&address) else {
+    let Err(issues) = adresse::format(&postal_address(record)) else {
         return;
     };
     for found in issues.into_iter().filter(|issue| issue.line != Some(1)) {
         report.errors.push(Issue {
-            field: Field::Adresse,
+            field: address_field(&found),
             check: found.check,
             message: format!("Adresse postale : {}.", found.message),
         });
+    }
+}
+
+/// The candidate's postal address, as the formatter reads it; the recipient is the
+/// civilité, first names and birth name.
+pub fn postal_address(record: &CandidatRecord<'_>) -> PostalAddress {
+    let destinataire = [
+        record.civilite.map_or("", Civilite::label),
+        &normalise_name(record.prenoms),
+        &normalise_name(record.nom_naissance),
+    ]
+    .into_iter()
+    .filter(|part| !part.is_empty())
+    .collect::<Vec<_>>()
+    .join(" ");
+    let pays = record.adresse_pays.trim();
+    PostalAddress {
+        destinataire,
+        complement_point_geo: record.adresse_complement.to_owned(),
+        voie: record.adresse_ligne.to_owned(),
+        code_postal: record.code_postal.to_owned(),
+        localite: record.ville.to_owned(),
+        pays: (!pays.is_empty()).then(|| pays.to_owned()),
+        ..PostalAddress::default()
+    }
+}
+
+/// The field of the candidate record an address issue is about, so that a form shows it
+/// beside the right input.
+fn address_field(issue: &adresse::AddressIssue) -> Field {
+    match (issue.check, issue.line) {
+        ("R4.address.postcode_invalid", _) => Field::CodePostal,
+        ("R4.address.delivery_point_missing", _) => Field::AdresseLigne,
+        (_, Some(2 | 3)) => Field::AdresseComplement,
+        (_, Some(4 | 5)) => Field::AdresseLigne,
+        (_, Some(7)) => Field::AdressePays,
+        _ => Field::Ville,
+    }
+}
+
+/// R4, contact details: a courriel and a telephone number that look like one. Nothing is
+/// posted to them, so a doubt is a warning, never an error.
+fn check_contact(record: &CandidatRecord<'_>, report: &mut CheckReport) {
+    let courriel = record.courriel.trim();
+    if !courriel.is_empty() && !looks_like_email(courriel) {
+        report.warnings.push(Issue {
+            field: Field::Courriel,
+            check: "R4.contact.email_invalid",
+            message: format!(
+                "Courriel : « {courriel} » n'a pas la forme d'une adresse électronique \
+                 (nom@domaine.fr) ; vérifiez-le."
+            ),
+        });
+    }
+    let telephone = record.telephone.trim();
+    if !telephone.is_empty() && !looks_like_phone(telephone) {
+        report.warnings.push(Issue {
+            field: Field::Telephone,
+            check: "R4.contact.phone_invalid",
+            message: format!(
+                "Téléphone : « {telephone} » n'est ni un numéro français à 10 chiffres, ni un \
+                 numéro international (+ et 8 à 15 chiffres) ; vérifiez-le."
+            ),
+        });
+    }
+}
+
+/// One `@` between a local part and a domain holding a dot, no space.
+fn looks_like_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    let labels: Vec<&str> = domain.split('.').collect();
+    !local.is_empty()
+        && !text.chars().any(char::is_whitespace)
+        && !domain.contains('@')
+        && labels.len() >= 2
+        && labels.iter().all(|label| !label.is_empty())
+}
+
+/// A French number of 10 digits starting with 0, or `+` and 8 to 15 digits; spaces, dots
+/// and hyphens between digits are allowed.
+fn looks_like_phone(text: &str) -> bool {
+    let international = text.starts_with('+');
+    let rest = text.strip_prefix('+').unwrap_or(text);
+    if !rest
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-'))
+    {
+        return false;
+    }
+    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+    if international {
+        (8..=15).contains(&digits.len())
+    } else {
+        digits.len() == 10 && digits.starts_with('0')
     }
 }
 
@@ -851,6 +1050,9 @@ mod tests {
             adresse_ligne: "12 rue de la République",
             code_postal: "08000",
             ville: "Charleville-Mézières",
+            adresse_pays: "",
+            courriel: "",
+            telephone: "",
         }
     }
 
@@ -977,7 +1179,7 @@ mod tests {
     }
 
     #[test]
-    fn r4_civilite_a_genre_that_cannot_be_read_is_refused() {
+    fn r4_civilite_genre_unknown_a_genre_that_cannot_be_read_is_refused() {
         let record = CandidatRecord {
             genre: Some("X"),
             ..henri()
@@ -1524,6 +1726,122 @@ mod tests {
 
         assert_eq!(errors_of(long), ["R4.address.line_too_long"]);
         assert!(errors_of(short).is_empty());
+    }
+
+    #[test]
+    fn r4_address_errors_are_told_beside_the_field_they_are_about() {
+        let record = CandidatRecord {
+            adresse_complement: "Résidence des Tilleuls, bâtiment B, escalier 4",
+            code_postal: "8000",
+            ..henri()
+        };
+
+        let fields: Vec<Field> = check(&record, SESSION)
+            .errors
+            .iter()
+            .map(|issue| issue.field)
+            .collect();
+
+        assert_eq!(fields, [Field::CodePostal, Field::AdresseComplement]);
+    }
+
+    #[test]
+    fn r4_an_address_abroad_takes_its_country_and_no_french_postcode() {
+        let madrid = CandidatRecord {
+            adresse_ligne: "Calle Mayor 5",
+            code_postal: "28013",
+            ville: "Madrid",
+            adresse_pays: "Espagne",
+            ..henri()
+        };
+        let reunion = CandidatRecord {
+            code_postal: "97400",
+            ville: "Saint-Denis",
+            adresse_pays: "La Réunion",
+            ..henri()
+        };
+
+        assert!(check(&madrid, SESSION).is_valid());
+        assert_eq!(
+            adresse::format(&postal_address(&madrid))
+                .unwrap()
+                .last()
+                .unwrap(),
+            "ESPAGNE"
+        );
+        assert_eq!(
+            adresse::format(&postal_address(&reunion))
+                .unwrap()
+                .last()
+                .unwrap(),
+            "97400 SAINT DENIS"
+        );
+    }
+
+    #[test]
+    fn r4_address_cedex_abroad_is_refused_beside_the_locality() {
+        let record = CandidatRecord {
+            ville: "Bruxelles Cedex 1",
+            adresse_pays: "Belgique",
+            ..henri()
+        };
+
+        let report = check(&record, SESSION);
+
+        assert_eq!(checks(&report), ["R4.address.cedex_abroad"]);
+        assert_eq!(report.errors[0].field, Field::Ville);
+        assert_eq!(
+            report.refusal().as_deref(),
+            Some("Les informations du candidat sont invalides : Adresse postale")
+        );
+    }
+
+    #[test]
+    fn r4_contact_email_invalid_is_a_warning_only() {
+        for bad in [
+            "colette.fauriel",
+            "colette@",
+            "a b@example.fr",
+            "x@localhost",
+        ] {
+            let record = CandidatRecord {
+                courriel: bad,
+                ..henri()
+            };
+            let report = check(&record, SESSION);
+            assert!(report.is_valid(), "{bad}");
+            assert_eq!(warnings(&report), ["R4.contact.email_invalid"], "{bad}");
+        }
+        let good = CandidatRecord {
+            courriel: "colette.fauriel@example.fr",
+            ..henri()
+        };
+        assert!(check(&good, SESSION).warnings.is_empty());
+    }
+
+    #[test]
+    fn r4_contact_phone_invalid_is_a_warning_only() {
+        for good in [
+            "06 12 34 56 78",
+            "06.12.34.56.78",
+            "+33 6 12 34 56 78",
+            "+262262123456",
+        ] {
+            let record = CandidatRecord {
+                telephone: good,
+                ..henri()
+            };
+            assert!(check(&record, SESSION).warnings.is_empty(), "{good}");
+        }
+        for bad in ["06 12 34", "6123456789", "tel: 0612345678", "+33 6"] {
+            let record = CandidatRecord {
+                telephone: bad,
+                ..henri()
+            };
+            let report = check(&record, SESSION);
+            assert!(report.is_valid(), "{bad}");
+            assert_eq!(warnings(&report), ["R4.contact.phone_invalid"], "{bad}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod adresse;
 pub mod candidat;
+pub mod candidat_data;
 pub mod clock;
 pub mod document;
 pub mod french;

@@ -39,6 +39,9 @@ pub enum Refusal {
     NotVerified,
     /// R3: the candidate's data is invalid; the sentence names the fields.
     InvalidData(String),
+    /// R4: the candidate record is in brouillon, being corrected: it is sent once
+    /// validated again.
+    CandidatInDraft,
 }
 
 impl Refusal {
@@ -58,6 +61,10 @@ impl Refusal {
                                      d'envoyer pour impression."
                 .to_owned(),
             Refusal::InvalidData(sentence) => sentence.clone(),
+            Refusal::CandidatInDraft => "Les informations du candidat sont à l'état brouillon : \
+                                         validez-les dans le module « Candidats » avant \
+                                         d'envoyer pour impression."
+                .to_owned(),
         }
     }
 }
@@ -69,6 +76,8 @@ pub struct InitialRequestContext<'a> {
     /// The date (Europe/Paris) of the initial request already made, if any.
     pub existing_initial: Option<Date>,
     pub verified_box_ticked: bool,
+    /// Whether the candidate record is in brouillon (R4).
+    pub candidat_in_draft: bool,
     pub check: &'a CheckReport,
 }
 
@@ -84,6 +93,9 @@ pub fn refusals_for_initial_request(ctx: &InitialRequestContext<'_>) -> Vec<Refu
     }
     if let Some(on) = ctx.existing_initial {
         refusals.push(Refusal::AlreadyRequested(on));
+    }
+    if ctx.candidat_in_draft {
+        refusals.push(Refusal::CandidatInDraft);
     }
     if let Some(sentence) = ctx.check.refusal() {
         refusals.push(Refusal::InvalidData(sentence));
@@ -136,6 +148,7 @@ mod tests {
             session_state: SessionState::Validee,
             existing_initial: None,
             verified_box_ticked: true,
+            candidat_in_draft: false,
             check,
         }
     }
@@ -205,6 +218,20 @@ mod tests {
             "Les informations du candidat sont invalides : Nom de naissance"
         );
         assert!(messages[1].contains("Données vérifiées et conformes"));
+    }
+
+    #[test]
+    fn r4_a_candidate_in_brouillon_is_not_sent_until_validated_again() {
+        let valid = CheckReport::default();
+        let context = InitialRequestContext {
+            candidat_in_draft: true,
+            ..ctx(&valid)
+        };
+
+        let refusals = refusals_for_initial_request(&context);
+
+        assert_eq!(refusals, vec![Refusal::CandidatInDraft]);
+        assert!(refusals[0].message().contains("brouillon"));
     }
 
     #[test]

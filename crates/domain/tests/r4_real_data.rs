@@ -49,6 +49,9 @@ fn record(reference: &BirthPlaceReference) -> CandidatRecord<'_> {
         adresse_ligne: "12 rue de la République",
         code_postal: "08000",
         ville: "Charleville-Mézières",
+        adresse_pays: "",
+        courriel: "",
+        telephone: "",
     }
 }
 

@@ -66,3 +66,33 @@ pub async fn list_for_session(db: &Db, session_id: &str) -> Result<Vec<AuditRow>
     .fetch_all(db.pool())
     .await?)
 }
+
+/// The events of a candidate, newest first: the changes to the record, and the print
+/// requests and numbered documents of the candidate at sessions of the périmètre (R12: the
+/// events of a session outside it are left out).
+pub async fn list_for_candidat(
+    db: &Db,
+    perimetre: &ceres_domain::perimetre::Perimetre,
+    candidat_id: i64,
+) -> Result<Vec<AuditRow>, StoreError> {
+    let (condition, value) = crate::sessions::perimetre_filter(perimetre);
+    let sql = format!(
+        "SELECT e.at, u.display_name AS actor_name, e.entity_kind, e.entity_id, e.action, \
+             e.before_json, e.after_json \
+         FROM audit_event e LEFT JOIN app_user u ON u.id = e.actor \
+         WHERE ((e.entity_kind = 'candidat' AND e.entity_id = $2) \
+             OR (e.entity_kind = 'print_request' AND e.entity_id IN \
+                 (SELECT r.id FROM print_request r WHERE r.candidat_id = $3)) \
+             OR (e.entity_kind = 'issued_document' AND e.entity_id IN \
+                 (SELECT d.numero FROM issued_document d WHERE d.candidat_id = $3))) \
+           AND (e.session_id IS NULL OR e.session_id IN \
+                 (SELECT s.id FROM exam_session s WHERE {condition})) \
+         ORDER BY e.at DESC, e.id DESC"
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(value)
+        .bind(candidat_id.to_string())
+        .bind(candidat_id)
+        .fetch_all(db.pool())
+        .await?)
+}

@@ -1,9 +1,13 @@
 //! Candidates and their registrations at sessions.
 
-use ceres_domain::candidat::BirthPlaceReference;
-use sqlx::FromRow;
+use ceres_domain::candidat::{BirthPlaceReference, Field};
+use ceres_domain::candidat_data::CandidatData;
+use ceres_domain::perimetre::Perimetre;
+use sqlx::any::AnyRow;
+use sqlx::{FromRow, Row};
 
 use crate::referentiel::birth_place_reference;
+use crate::sessions::perimetre_filter;
 use crate::{Db, StoreError};
 
 /// A candidate registered at a session, with the result, the names the referential gives
@@ -23,6 +27,8 @@ pub struct InscriptionRow {
     pub adresse_ligne: String,
     pub code_postal: String,
     pub ville: String,
+    /// The country of the address, empty for France.
+    pub adresse_pays: String,
     pub courriel: String,
     pub telephone: String,
     pub state: String,
@@ -42,8 +48,8 @@ pub struct InscriptionRow {
 
 const SELECT: &str = "SELECT k.id, k.civilite, k.nom_naissance, k.nom_usage, k.prenoms, \
         k.date_naissance, k.pays_naissance, k.commune_naissance, k.ville_naissance_etranger, \
-        k.adresse_complement, k.adresse_ligne, k.code_postal, k.ville, k.courriel, \
-        k.telephone, k.state, i.resultat, i.ccps_obtenus, \
+        k.adresse_complement, k.adresse_ligne, k.code_postal, k.ville, k.adresse_pays, \
+        k.courriel, k.telephone, k.state, i.resultat, i.ccps_obtenus, \
         (SELECT MIN(c.nom) FROM commune c WHERE c.code = k.commune_naissance \
             AND c.type IN ('commune-actuelle', 'arrondissement-municipal')) AS commune_nom, \
         (SELECT MIN(p.libelle) FROM pays p WHERE p.cog = k.pays_naissance) AS pays_libelle, \
@@ -164,4 +170,144 @@ pub async fn insert_inscription(
     .execute(db.pool())
     .await?;
     Ok(())
+}
+
+/// A candidate record as stored, for the candidate module.
+#[derive(Debug, Clone)]
+pub struct CandidatRow {
+    pub id: i64,
+    pub data: CandidatData,
+    /// `brouillon` or `valide` (`ceres_domain::candidat_data::CandidatState`).
+    pub state: String,
+    /// Incremented by every change; a form or a validation carries the revision it read.
+    pub revision: i64,
+    pub updated_at: String,
+}
+
+impl FromRow<'_, AnyRow> for CandidatRow {
+    /// Reads the columns named by [`Field::key`]; the civilité is the one that may be NULL.
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        let mut failure = None;
+        let data = CandidatData::from_stored(|field| {
+            let text: Result<Option<String>, sqlx::Error> = row.try_get(field.key());
+            text.unwrap_or_else(|error| {
+                failure.get_or_insert(error);
+                None
+            })
+            .unwrap_or_default()
+        });
+        if let Some(error) = failure {
+            return Err(error);
+        }
+        Ok(CandidatRow {
+            id: row.try_get("id")?,
+            data,
+            state: row.try_get("state")?,
+            revision: row.try_get("revision")?,
+            updated_at: row.try_get("updated_at")?,
+        })
+    }
+}
+
+/// The columns of a [`CandidatRow`], on the table aliased `k`.
+pub(crate) fn candidat_columns() -> String {
+    let fields: Vec<String> = Field::ALL
+        .iter()
+        .map(|f| format!("k.{}", f.key()))
+        .collect();
+    format!(
+        "k.id, {}, k.state, k.revision, k.updated_at",
+        fields.join(", ")
+    )
+}
+
+/// A candidate record, or `None` when it does not exist or is registered at no session of
+/// the périmètre (R12: the caller cannot tell the two apart).
+pub async fn get_in_perimetre(
+    db: &Db,
+    perimetre: &Perimetre,
+    id: i64,
+) -> Result<Option<CandidatRow>, StoreError> {
+    let (condition, value) = perimetre_filter(perimetre);
+    let sql = format!(
+        "SELECT {} FROM candidat k WHERE k.id = $2 AND EXISTS (SELECT 1 FROM inscription i \
+             JOIN exam_session s ON s.id = i.session_id WHERE i.candidat_id = k.id AND {condition})",
+        candidat_columns()
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(value)
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?)
+}
+
+/// A candidate record, whatever the périmètre: for the import and the command line.
+pub async fn get(db: &Db, id: i64) -> Result<Option<CandidatRow>, StoreError> {
+    let sql = format!(
+        "SELECT {} FROM candidat k WHERE k.id = $1",
+        candidat_columns()
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?)
+}
+
+/// A registration of the candidate, as « Parcours de certification » shows it.
+#[derive(Debug, Clone, FromRow)]
+pub struct ParcoursRow {
+    pub session_id: String,
+    pub session_state: String,
+    pub date_debut: String,
+    pub date_fin: String,
+    pub code_tp: Option<String>,
+    pub rncp: String,
+    pub intitule: String,
+    pub arrete_date: Option<String>,
+    pub centre_nom: String,
+    pub resultat: Option<String>,
+    pub ccps_obtenus: String,
+    /// Europe/Paris date of the initial print request, if made.
+    pub initial_requested_on: Option<String>,
+}
+
+/// The candidate's registrations at sessions of the périmètre, newest first.
+pub async fn parcours_in_perimetre(
+    db: &Db,
+    perimetre: &Perimetre,
+    candidat_id: i64,
+) -> Result<Vec<ParcoursRow>, StoreError> {
+    let (condition, value) = perimetre_filter(perimetre);
+    let sql = format!(
+        "SELECT s.id AS session_id, s.state AS session_state, s.date_debut, s.date_fin, \
+             t.code_tp, v.rncp, v.intitule, v.arrete_date, c.nom AS centre_nom, i.resultat, \
+             i.ccps_obtenus, \
+             (SELECT r.requested_on FROM print_request r WHERE r.session_id = s.id \
+                 AND r.candidat_id = i.candidat_id AND r.sequence = 0) AS initial_requested_on \
+         FROM inscription i \
+         JOIN exam_session s ON s.id = i.session_id \
+         JOIN titre_version v ON v.id = s.titre_version_id \
+         LEFT JOIN titre t ON t.rncp = v.rncp \
+         JOIN centre c ON c.id = s.centre_id \
+         WHERE i.candidat_id = $2 AND {condition} \
+         ORDER BY s.date_debut DESC, s.id"
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(value)
+        .bind(candidat_id)
+        .fetch_all(db.pool())
+        .await?)
+}
+
+/// The start dates of every session the candidate is registered at, in any périmètre:
+/// R4 checks the age at each of them.
+pub async fn session_dates(db: &Db, candidat_id: i64) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT s.date_debut FROM inscription i JOIN exam_session s ON s.id = i.session_id \
+         WHERE i.candidat_id = $1 ORDER BY s.date_debut",
+    )
+    .bind(candidat_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().map(|(date,)| date).collect())
 }

@@ -1,6 +1,8 @@
 //! Reads of the reference data: communes, countries, titre versions.
 
-use ceres_domain::candidat::{BirthPlaceReference, PlacePeriod, commune_name_key, is_commune_code};
+use ceres_domain::candidat::{
+    BirthPlaceReference, FRANCE, PlacePeriod, commune_name_key, is_commune_code,
+};
 use sqlx::FromRow;
 
 use crate::{Db, StoreError, parse_date};
@@ -124,4 +126,39 @@ pub async fn titre_version_id(
     .fetch_optional(db.pool())
     .await?;
     Ok(row.map(|(id,)| id))
+}
+
+/// A country code of the INSEE list, with the name of its latest period and the end of that
+/// period when the code is no longer in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaysEntry {
+    pub code: String,
+    pub libelle: String,
+    pub date_fin: Option<String>,
+}
+
+/// Every country code of the INSEE list since 1943, France first, then by name.
+pub async fn pays_list(db: &Db) -> Result<Vec<PaysEntry>, StoreError> {
+    let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT p.cog, p.libelle, p.date_fin FROM pays p \
+         WHERE p.date_debut = (SELECT MAX(q.date_debut) FROM pays q WHERE q.cog = p.cog)",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let mut list: Vec<PaysEntry> = rows
+        .into_iter()
+        .map(|(code, libelle, date_fin)| PaysEntry {
+            code,
+            libelle,
+            date_fin,
+        })
+        .collect();
+    list.sort_by_cached_key(|p| {
+        (
+            p.code != FRANCE,
+            commune_name_key(&p.libelle),
+            p.code.clone(),
+        )
+    });
+    Ok(list)
 }

@@ -45,7 +45,7 @@ const SELECT: &str = "SELECT s.id, s.state, s.date_debut, s.date_fin, s.date_jur
     JOIN centre c ON c.id = s.centre_id";
 
 /// The SQL condition on `s` for a périmètre, and the value it binds as `$1`.
-fn perimetre_filter(perimetre: &Perimetre) -> (&'static str, &str) {
+pub(crate) fn perimetre_filter(perimetre: &Perimetre) -> (&'static str, &str) {
     match perimetre {
         Perimetre::National => ("$1 = $1", ""),
         Perimetre::Region(code) => ("s.region_code = $1", code),

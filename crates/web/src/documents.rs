@@ -1,7 +1,8 @@
 //! Builds the data of a document from the stored session, candidate and structure, and
 //! renders print versions with their number and verification code.
 
-use ceres_domain::candidat::{BirthDate, Civilite};
+use ceres_domain::adresse;
+use ceres_domain::candidat::{BirthDate, Civilite, postal_address};
 use ceres_domain::document::{
     CandidatBlock, CcpLine, DocumentKind, DocumentModel, DocumentVersion, Emetteur, Etabli,
     Numerotation, SessionBlock, TitreBlock,
@@ -15,6 +16,7 @@ use ceres_store::sessions::SessionRow;
 use ceres_store::{parse_date, referentiel, structures};
 
 use crate::pages::birth_place;
+use crate::pages::candidats::record_of;
 use crate::{AppError, AppState};
 
 /// The ministry's block of every letterhead.
@@ -82,7 +84,7 @@ pub async fn build_model(
                 .unwrap_or_else(|_| format!("le {}", row.date_naissance)),
             lieu_naissance: birth_place(row),
             numero: row.id.to_string(),
-            adresse: address_lines(row, civilite),
+            adresse: address_lines(row),
         },
         titre: TitreBlock {
             intitule: session.intitule.clone(),
@@ -183,22 +185,19 @@ pub async fn render_print_version(
     Ok((model, pdf))
 }
 
-/// The recipient's lines on a letter.
-///
-/// Known limit: lines are written as entered; the NF Z10-011 formatter and checker come
-/// with the candidate-data issue.
-fn address_lines(row: &InscriptionRow, civilite: Option<Civilite>) -> Vec<String> {
-    let name = format!(
-        "{} {} {}",
-        civilite.map_or("", Civilite::label),
-        row.prenoms,
-        row.nom_naissance
-    );
+/// The recipient's lines on a letter, under NF Z10-011. An address the norm cannot write is
+/// shown as entered: only previews get there, print requests being refused for it (R3).
+fn address_lines(row: &InscriptionRow) -> Vec<String> {
+    let address = postal_address(&record_of(row));
+    if let Ok(lines) = adresse::format(&address) {
+        return lines;
+    }
     [
-        name.trim().to_owned(),
+        address.destinataire,
         row.adresse_complement.clone(),
         row.adresse_ligne.clone(),
-        format!("{} {}", row.code_postal, row.ville.to_uppercase()),
+        format!("{} {}", row.code_postal, row.ville),
+        row.adresse_pays.clone(),
     ]
     .into_iter()
     .filter(|line| !line.trim().is_empty())

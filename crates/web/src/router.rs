@@ -1,7 +1,7 @@
 //! Every route of the web app, in one place.
 
 use axum::Router;
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::HeaderValue;
 use axum::http::header;
 use axum::response::Redirect;
@@ -13,8 +13,16 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::AppState;
 use crate::pages::candidats::{
-    list_candidats::list_candidats, preview_document::preview_document,
-    review_candidat::review_candidat, send_for_printing::send_for_printing,
+    edit_candidat::edit_candidat,
+    import_candidats::{IMPORT_MAX_BYTES, import_candidats},
+    list_candidats::list_candidats,
+    preview_document::preview_document,
+    return_to_draft::return_to_draft,
+    review_candidat::review_candidat,
+    send_for_printing::send_for_printing,
+    show_candidat::show_candidat,
+    update_candidat::update_candidat,
+    validate_candidat::validate_candidat,
 };
 use crate::pages::health::check_health;
 use crate::pages::sessions::{
@@ -55,6 +63,18 @@ pub fn router(state: AppState) -> Router {
             "/sessions/{id}/candidats/{candidat_id}/demande-impression",
             post(send_for_printing),
         )
+        .route(
+            "/sessions/{id}/candidats/import",
+            post(import_candidats).layer(DefaultBodyLimit::max(IMPORT_MAX_BYTES)),
+        )
+        // The candidate module (R4): the record, back to brouillon, edit, validate.
+        .route("/candidats/{candidat_id}", get(show_candidat))
+        .route("/candidats/{candidat_id}/brouillon", post(return_to_draft))
+        .route(
+            "/candidats/{candidat_id}/modifier",
+            get(edit_candidat).post(update_candidat),
+        )
+        .route("/candidats/{candidat_id}/valider", post(validate_candidat))
         .layer(sessions);
 
     Router::new()

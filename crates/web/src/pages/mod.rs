@@ -4,6 +4,7 @@ pub mod candidats;
 pub mod health;
 pub mod sessions;
 pub mod sign_in;
+pub mod traceability;
 pub mod verify_document;
 
 use ceres_domain::candidat::{BirthDate, Civilite};
@@ -133,6 +134,8 @@ pub struct CandidatView {
     pub resultat: &'static str,
     pub initial_request: Option<String>,
     pub review_href: String,
+    /// The candidate module's page, opened from this session.
+    pub record_href: String,
 }
 
 impl CandidatView {
@@ -161,6 +164,7 @@ impl CandidatView {
                 .map_or("Résultat non saisi", Resultat::label),
             initial_request,
             review_href: format!("/sessions/{session_id}/candidats/{}", row.id),
+            record_href: format!("/candidats/{}?session={session_id}", row.id),
         }
     }
 }

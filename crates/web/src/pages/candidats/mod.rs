@@ -1,22 +1,30 @@
-//! A session's candidates: the list, the review screen, previews and the print request.
+//! A session's candidates (the list, the review screen, previews, the print request, the
+//! import) and the candidate module (the record, back to brouillon, the edit form,
+//! validation).
 
+pub mod candidat_record;
+pub mod edit_candidat;
+pub mod import_candidats;
 pub mod list_candidats;
 pub mod preview_document;
+pub mod return_to_draft;
 pub mod review_candidat;
 pub mod send_for_printing;
+pub mod show_candidat;
+pub mod update_candidat;
+pub mod validate_candidat;
 
 use ceres_domain::candidat::{self, CandidatRecord, CheckReport, Civilite};
 use ceres_store::candidats::InscriptionRow;
 use ceres_store::sessions::SessionRow;
 
-/// R4: checks a registration's candidate data against the session's start date.
-pub fn check_candidat(session: &SessionRow, row: &InscriptionRow) -> CheckReport {
-    let session_date = ceres_store::parse_date(&session.date_debut)
-        .unwrap_or_else(|_| jiff::civil::date(2000, 1, 1));
-    let record = CandidatRecord {
+/// The view of a registration's candidate data that the checks of R4 and the address
+/// formatter read.
+pub fn record_of(row: &InscriptionRow) -> CandidatRecord<'_> {
+    CandidatRecord {
         civilite: row.civilite.as_deref().and_then(Civilite::from_code),
-        // Known limit: the candidate table has no genre apart from the civilité; pass it
-        // here when an import brings one.
+        // The genre of a source is checked against the civilité on import; the record
+        // keeps the civilité alone.
         genre: None,
         nom_naissance: &row.nom_naissance,
         nom_usage: &row.nom_usage,
@@ -30,6 +38,15 @@ pub fn check_candidat(session: &SessionRow, row: &InscriptionRow) -> CheckReport
         adresse_ligne: &row.adresse_ligne,
         code_postal: &row.code_postal,
         ville: &row.ville,
-    };
-    candidat::check(&record, session_date)
+        adresse_pays: &row.adresse_pays,
+        courriel: &row.courriel,
+        telephone: &row.telephone,
+    }
+}
+
+/// R4: checks a registration's candidate data against the session's start date.
+pub fn check_candidat(session: &SessionRow, row: &InscriptionRow) -> CheckReport {
+    let session_date = ceres_store::parse_date(&session.date_debut)
+        .unwrap_or_else(|_| jiff::civil::date(2000, 1, 1));
+    candidat::check(&record_of(row), session_date)
 }

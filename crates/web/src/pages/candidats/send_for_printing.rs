@@ -5,6 +5,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use ceres_domain::candidat_data::CandidatState;
 use ceres_domain::print::{self, InitialRequestContext, Refusal};
 use ceres_domain::session::SessionState;
 use ceres_store::print_requests::{self, InitialOutcome};
@@ -44,6 +45,7 @@ pub async fn send_for_printing(
         session_state,
         existing_initial,
         verified_box_ticked: form.verifie.as_deref() == Some("oui"),
+        candidat_in_draft: row.state == CandidatState::Brouillon.code(),
         check: &report,
     });
     if !refusals.is_empty() {

@@ -4,10 +4,10 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
-use ceres_domain::clock::paris;
 use ceres_store::{audit, sessions};
 
 use crate::auth::CurrentUser;
+use crate::pages::traceability::{action_label, event_details, paris_time};
 use crate::pages::{Chrome, SessionHeader, Tab, session_tabs, short_date_text};
 use crate::{AppError, AppState};
 
@@ -104,7 +104,7 @@ pub async fn show_session_tab(
         }
         "tracabilite" => {
             page.title = "Traçabilité de la session";
-            page.table_head = vec!["Date", "Auteur", "Action", "Objet", "Après"];
+            page.table_head = vec!["Date", "Auteur", "Action", "Objet", "Détail"];
             page.empty = "Aucune modification enregistrée.";
             page.table_rows = audit::list_for_session(&state.db, &session.id)
                 .await?
@@ -112,10 +112,10 @@ pub async fn show_session_tab(
                 .map(|event| {
                     vec![
                         paris_time(&event.at),
-                        event.actor_name.unwrap_or_default(),
+                        event.actor_name.clone().unwrap_or_default(),
                         action_label(&event.action).to_owned(),
                         format!("{} {}", event.entity_kind, event.entity_id),
-                        event.after_json.unwrap_or_default(),
+                        event_details(&event),
                     ]
                 })
                 .collect();
@@ -123,23 +123,4 @@ pub async fn show_session_tab(
         _ => return Err(AppError::NotFound),
     }
     Ok(page)
-}
-
-/// An instant stored as RFC 3339, shown in Europe/Paris time.
-fn paris_time(at: &str) -> String {
-    at.parse::<jiff::Timestamp>()
-        .map(|t| {
-            t.to_zoned_datetime(paris())
-                .strftime("%d/%m/%Y %H:%M")
-                .to_string()
-        })
-        .unwrap_or_else(|_| at.to_owned())
-}
-
-/// The French label of an audit action code.
-fn action_label(code: &str) -> &str {
-    match code {
-        "print_request.created" => "Demande d'impression initiale transmise",
-        other => other,
-    }
 }
