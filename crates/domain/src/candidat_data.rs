@@ -192,55 +192,82 @@ pub struct CandidatInput {
     pub voie_acces: String,
 }
 
+/// The fields held as text, by [`Field`], for a struct whose fields are named by
+/// [`Field::key`].
+macro_rules! text_fields {
+    ($type:ident { $($variant:ident => $name:ident,)+ }) => {
+        impl $type {
+            /// The text of `field`, `None` for a field held as a code.
+            #[allow(unreachable_patterns)]
+            fn text(&self, field: Field) -> Option<&String> {
+                match field {
+                    $(Field::$variant => Some(&self.$name),)+
+                    _ => None,
+                }
+            }
+
+            /// The text of `field`, to set; `None` for a field held as a code.
+            #[allow(unreachable_patterns)]
+            fn text_mut(&mut self, field: Field) -> Option<&mut String> {
+                match field {
+                    $(Field::$variant => Some(&mut self.$name),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+text_fields!(CandidatInput {
+    Civilite => civilite,
+    NomNaissance => nom_naissance,
+    NomUsage => nom_usage,
+    Prenoms => prenoms,
+    DateNaissance => date_naissance,
+    PaysNaissance => pays_naissance,
+    CommuneNaissance => commune_naissance,
+    VilleNaissanceEtranger => ville_naissance_etranger,
+    AdresseComplement => adresse_complement,
+    AdresseLigne => adresse_ligne,
+    CodePostal => code_postal,
+    Ville => ville,
+    AdressePays => adresse_pays,
+    Courriel => courriel,
+    Telephone => telephone,
+    NiveauFormation => niveau_formation,
+    DernierDiplome => dernier_diplome,
+    SituationEmploi => situation_emploi,
+    VoieAcces => voie_acces,
+});
+
+text_fields!(CandidatData {
+    NomNaissance => nom_naissance,
+    NomUsage => nom_usage,
+    Prenoms => prenoms,
+    DateNaissance => date_naissance,
+    PaysNaissance => pays_naissance,
+    CommuneNaissance => commune_naissance,
+    VilleNaissanceEtranger => ville_naissance_etranger,
+    AdresseComplement => adresse_complement,
+    AdresseLigne => adresse_ligne,
+    CodePostal => code_postal,
+    Ville => ville,
+    AdressePays => adresse_pays,
+    Courriel => courriel,
+    Telephone => telephone,
+    DernierDiplome => dernier_diplome,
+});
+
 impl CandidatInput {
     /// The text of one field.
     pub fn get(&self, field: Field) -> &str {
-        match field {
-            Field::Civilite => &self.civilite,
-            Field::NomNaissance => &self.nom_naissance,
-            Field::NomUsage => &self.nom_usage,
-            Field::Prenoms => &self.prenoms,
-            Field::DateNaissance => &self.date_naissance,
-            Field::PaysNaissance => &self.pays_naissance,
-            Field::CommuneNaissance => &self.commune_naissance,
-            Field::VilleNaissanceEtranger => &self.ville_naissance_etranger,
-            Field::AdresseComplement => &self.adresse_complement,
-            Field::AdresseLigne => &self.adresse_ligne,
-            Field::CodePostal => &self.code_postal,
-            Field::Ville => &self.ville,
-            Field::AdressePays => &self.adresse_pays,
-            Field::Courriel => &self.courriel,
-            Field::Telephone => &self.telephone,
-            Field::NiveauFormation => &self.niveau_formation,
-            Field::DernierDiplome => &self.dernier_diplome,
-            Field::SituationEmploi => &self.situation_emploi,
-            Field::VoieAcces => &self.voie_acces,
-        }
+        self.text(field).map_or("", String::as_str)
     }
 
     /// The text of one field, to set.
     pub fn get_mut(&mut self, field: Field) -> &mut String {
-        match field {
-            Field::Civilite => &mut self.civilite,
-            Field::NomNaissance => &mut self.nom_naissance,
-            Field::NomUsage => &mut self.nom_usage,
-            Field::Prenoms => &mut self.prenoms,
-            Field::DateNaissance => &mut self.date_naissance,
-            Field::PaysNaissance => &mut self.pays_naissance,
-            Field::CommuneNaissance => &mut self.commune_naissance,
-            Field::VilleNaissanceEtranger => &mut self.ville_naissance_etranger,
-            Field::AdresseComplement => &mut self.adresse_complement,
-            Field::AdresseLigne => &mut self.adresse_ligne,
-            Field::CodePostal => &mut self.code_postal,
-            Field::Ville => &mut self.ville,
-            Field::AdressePays => &mut self.adresse_pays,
-            Field::Courriel => &mut self.courriel,
-            Field::Telephone => &mut self.telephone,
-            Field::NiveauFormation => &mut self.niveau_formation,
-            Field::DernierDiplome => &mut self.dernier_diplome,
-            Field::SituationEmploi => &mut self.situation_emploi,
-            Field::VoieAcces => &mut self.voie_acces,
-        }
+        self.text_mut(field)
+            .expect("every field of an input is text")
     }
 
     /// Reads the record, or says every field that cannot be stored.
@@ -446,24 +473,10 @@ impl CandidatData {
         let code = |code: Option<&'static str>| code.unwrap_or_default().to_owned();
         match field {
             Field::Civilite => code(self.civilite.map(Civilite::code)),
-            Field::NomNaissance => self.nom_naissance.clone(),
-            Field::NomUsage => self.nom_usage.clone(),
-            Field::Prenoms => self.prenoms.clone(),
-            Field::DateNaissance => self.date_naissance.clone(),
-            Field::PaysNaissance => self.pays_naissance.clone(),
-            Field::CommuneNaissance => self.commune_naissance.clone(),
-            Field::VilleNaissanceEtranger => self.ville_naissance_etranger.clone(),
-            Field::AdresseComplement => self.adresse_complement.clone(),
-            Field::AdresseLigne => self.adresse_ligne.clone(),
-            Field::CodePostal => self.code_postal.clone(),
-            Field::Ville => self.ville.clone(),
-            Field::AdressePays => self.adresse_pays.clone(),
-            Field::Courriel => self.courriel.clone(),
-            Field::Telephone => self.telephone.clone(),
             Field::NiveauFormation => code(self.niveau_formation.map(NiveauFormation::code)),
-            Field::DernierDiplome => self.dernier_diplome.clone(),
             Field::SituationEmploi => code(self.situation_emploi.map(SituationEmploi::code)),
             Field::VoieAcces => code(self.voie_acces.map(VoieAcces::code)),
+            _ => self.text(field).cloned().unwrap_or_default(),
         }
     }
 
@@ -475,24 +488,14 @@ impl CandidatData {
             let text = stored(field);
             match field {
                 Field::Civilite => data.civilite = Civilite::from_code(&text),
-                Field::NomNaissance => data.nom_naissance = text,
-                Field::NomUsage => data.nom_usage = text,
-                Field::Prenoms => data.prenoms = text,
-                Field::DateNaissance => data.date_naissance = text,
-                Field::PaysNaissance => data.pays_naissance = text,
-                Field::CommuneNaissance => data.commune_naissance = text,
-                Field::VilleNaissanceEtranger => data.ville_naissance_etranger = text,
-                Field::AdresseComplement => data.adresse_complement = text,
-                Field::AdresseLigne => data.adresse_ligne = text,
-                Field::CodePostal => data.code_postal = text,
-                Field::Ville => data.ville = text,
-                Field::AdressePays => data.adresse_pays = text,
-                Field::Courriel => data.courriel = text,
-                Field::Telephone => data.telephone = text,
                 Field::NiveauFormation => data.niveau_formation = NiveauFormation::parse(&text),
-                Field::DernierDiplome => data.dernier_diplome = text,
                 Field::SituationEmploi => data.situation_emploi = SituationEmploi::parse(&text),
                 Field::VoieAcces => data.voie_acces = VoieAcces::parse(&text),
+                _ => {
+                    if let Some(slot) = data.text_mut(field) {
+                        *slot = text;
+                    }
+                }
             }
         }
         data
@@ -511,10 +514,18 @@ impl CandidatData {
     }
 
     /// The fields whose stored text differs in `after`.
+    /// The fields whose stored text differs in `after`. In names, the apostrophes ' and ’
+    /// are one: a name written with the other is the same name.
     pub fn changed_fields(&self, after: &CandidatData) -> Vec<Field> {
+        let name = |text: String| text.replace('’', "'");
         Field::ALL
             .into_iter()
-            .filter(|field| self.value(*field) != after.value(*field))
+            .filter(|field| match field {
+                Field::NomNaissance | Field::NomUsage | Field::Prenoms => {
+                    name(self.value(*field)) != name(after.value(*field))
+                }
+                _ => self.value(*field) != after.value(*field),
+            })
             .collect()
     }
 
@@ -780,6 +791,31 @@ mod tests {
         let again = CandidatData::from_stored(|field| data.value(field));
 
         assert_eq!(again, data);
+    }
+
+    #[test]
+    fn r4_names_with_either_apostrophe_are_one_name() {
+        let typographic = CandidatInput {
+            nom_naissance: "N’DIAYE".into(),
+            ..colette()
+        }
+        .parse()
+        .unwrap();
+        let straight = CandidatInput {
+            nom_naissance: "N'DIAYE".into(),
+            ..colette()
+        }
+        .parse()
+        .unwrap();
+        let other = CandidatInput {
+            nom_naissance: "NDIAYE".into(),
+            ..colette()
+        }
+        .parse()
+        .unwrap();
+
+        assert!(typographic.changed_fields(&straight).is_empty());
+        assert_eq!(typographic.changed_fields(&other), [Field::NomNaissance]);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use serde_json::json;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
-use sqlx::{Any, AnyConnection, Row};
+use sqlx::{Any, AnyConnection, Row, Transaction};
 
 use crate::audit::{self, NewAuditEvent};
 use crate::candidats::{CandidatRow, candidat_columns};
@@ -88,6 +88,39 @@ fn bind_data<'q>(
     query
 }
 
+/// An event of a candidate record, for [`record_event`].
+pub(crate) struct CandidatEvent<'a> {
+    pub candidat_id: i64,
+    /// The session the event belongs to (an import), `None` for the record itself.
+    pub session_id: Option<&'a str>,
+    pub action: &'a str,
+    pub before: Option<serde_json::Value>,
+    pub after: serde_json::Value,
+}
+
+/// Records an event of a candidate record in the caller's transaction (R13).
+pub(crate) async fn record_event(
+    conn: &mut AnyConnection,
+    at: &str,
+    actor: &str,
+    event: CandidatEvent<'_>,
+) -> Result<(), StoreError> {
+    audit::record(
+        conn,
+        &NewAuditEvent {
+            at,
+            actor,
+            entity_kind: "candidat",
+            entity_id: &event.candidat_id.to_string(),
+            session_id: event.session_id,
+            action: event.action,
+            before_json: event.before.map(|before| before.to_string()),
+            after_json: Some(event.after.to_string()),
+        },
+    )
+    .await
+}
+
 /// Reads a record inside a transaction.
 async fn read(conn: &mut AnyConnection, id: i64) -> Result<Option<CandidatRow>, StoreError> {
     let sql = format!(
@@ -98,6 +131,27 @@ async fn read(conn: &mut AnyConnection, id: i64) -> Result<Option<CandidatRow>, 
         .bind(id)
         .fetch_optional(conn)
         .await?)
+}
+
+/// Opens the transaction of a change and reads the record in it, or says why the change
+/// cannot start: no record, not in state `from`, or changed since `expected_revision`.
+async fn start(
+    db: &Db,
+    id: i64,
+    from: CandidatState,
+    expected_revision: Option<i64>,
+) -> Result<Result<(Transaction<'static, Any>, CandidatRow), ChangeOutcome>, StoreError> {
+    let mut tx = db.pool().begin().await?;
+    let Some(current) = read(&mut tx, id).await? else {
+        return Ok(Err(ChangeOutcome::Missing));
+    };
+    if current.state != from.code() {
+        return Ok(Err(ChangeOutcome::WrongState));
+    }
+    if expected_revision.is_some_and(|revision| revision != current.revision) {
+        return Ok(Err(ChangeOutcome::Stale));
+    }
+    Ok(Ok((tx, current)))
 }
 
 /// Moves a record between states, from the revision the agent saw, with its audit event.
@@ -111,16 +165,10 @@ async fn transition(
     author: Author<'_>,
 ) -> Result<ChangeOutcome, StoreError> {
     let at = timestamp_text(author.now);
-    let mut tx = db.pool().begin().await?;
-    let Some(current) = read(&mut tx, id).await? else {
-        return Ok(ChangeOutcome::Missing);
+    let (mut tx, current) = match start(db, id, from, expected_revision).await? {
+        Ok(started) => started,
+        Err(outcome) => return Ok(outcome),
     };
-    if current.state != from.code() {
-        return Ok(ChangeOutcome::WrongState);
-    }
-    if expected_revision.is_some_and(|revision| revision != current.revision) {
-        return Ok(ChangeOutcome::Stale);
-    }
 
     let updated: Option<(i64,)> = sqlx::query_as(
         "UPDATE candidat SET state = $1, revision = revision + 1, updated_at = $2 \
@@ -136,20 +184,14 @@ async fn transition(
     let Some((revision,)) = updated else {
         return Ok(ChangeOutcome::Stale);
     };
-    audit::record(
-        &mut tx,
-        &NewAuditEvent {
-            at: &at,
-            actor: author.actor,
-            entity_kind: "candidat",
-            entity_id: &id.to_string(),
-            session_id: None,
-            action,
-            before_json: Some(json!({ "state": from.code() }).to_string()),
-            after_json: Some(json!({ "state": to.code() }).to_string()),
-        },
-    )
-    .await?;
+    let event = CandidatEvent {
+        candidat_id: id,
+        session_id: None,
+        action,
+        before: Some(json!({ "state": from.code() })),
+        after: json!({ "state": to.code() }),
+    };
+    record_event(&mut tx, &at, author.actor, event).await?;
     tx.commit().await?;
 
     tracing::info!(candidat.id = id, action, "candidate record changed");
@@ -205,16 +247,11 @@ pub async fn save_draft(
     author: Author<'_>,
 ) -> Result<ChangeOutcome, StoreError> {
     let at = timestamp_text(author.now);
-    let mut tx = db.pool().begin().await?;
-    let Some(current) = read(&mut tx, id).await? else {
-        return Ok(ChangeOutcome::Missing);
+    let started = start(db, id, CandidatState::Brouillon, Some(expected_revision)).await?;
+    let (mut tx, current) = match started {
+        Ok(started) => started,
+        Err(outcome) => return Ok(outcome),
     };
-    if current.state != CandidatState::Brouillon.code() {
-        return Ok(ChangeOutcome::WrongState);
-    }
-    if current.revision != expected_revision {
-        return Ok(ChangeOutcome::Stale);
-    }
     let changed = current.data.changed_fields(data);
     if changed.is_empty() {
         return Ok(ChangeOutcome::Unchanged);
@@ -233,20 +270,14 @@ pub async fn save_draft(
         return Ok(ChangeOutcome::Stale);
     };
     let revision: i64 = row.try_get(0)?;
-    audit::record(
-        &mut tx,
-        &NewAuditEvent {
-            at: &at,
-            actor: author.actor,
-            entity_kind: "candidat",
-            entity_id: &id.to_string(),
-            session_id: None,
-            action: "candidat.updated",
-            before_json: Some(current.data.audit_json(&changed).to_string()),
-            after_json: Some(data.audit_json(&changed).to_string()),
-        },
-    )
-    .await?;
+    let event = CandidatEvent {
+        candidat_id: id,
+        session_id: None,
+        action: "candidat.updated",
+        before: Some(current.data.audit_json(&changed)),
+        after: data.audit_json(&changed),
+    };
+    record_event(&mut tx, &at, author.actor, event).await?;
     tx.commit().await?;
 
     let fields: Vec<&str> = changed.iter().map(|field| field.key()).collect();

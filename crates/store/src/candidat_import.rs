@@ -15,8 +15,9 @@
 mod source;
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Mutex;
 
-use ceres_domain::candidat::{self, FRANCE, Field, commune_name_key};
+use ceres_domain::candidat::{self, BirthPlaceReference, FRANCE, Field, commune_name_key};
 use ceres_domain::candidat_data::{CandidatData, CandidatInput};
 use ceres_domain::perimetre::Perimetre;
 use ceres_domain::session::Resultat;
@@ -24,7 +25,7 @@ use serde_json::json;
 use sqlx::AnyConnection;
 
 use crate::audit::{self, NewAuditEvent};
-use crate::candidat_changes::{Author, insert_valid, read_in};
+use crate::candidat_changes::{Author, CandidatEvent, insert_valid, read_in, record_event};
 use crate::candidats;
 use crate::referentiel::{self, birth_place_reference};
 use crate::sessions::SessionRow;
@@ -216,6 +217,7 @@ pub async fn import_candidats(
             .map(|bloc| bloc.code)
             .collect(),
         at: timestamp_text(request.author.now),
+        birth_places: Mutex::default(),
     };
 
     // Every row is checked and written in one transaction, kept only if all pass.
@@ -350,6 +352,8 @@ struct RowContext<'a> {
     pays: HashMap<String, Vec<String>>,
     ccps: BTreeSet<String>,
     at: String,
+    /// The birth places looked up so far, by (country, commune).
+    birth_places: Mutex<HashMap<(String, String), BirthPlaceReference>>,
 }
 
 /// A row read, before it is written.
@@ -470,9 +474,9 @@ impl RowContext<'_> {
             }
         };
         if let Some(data) = &data {
-            let birth_place =
-                birth_place_reference(self.db, &data.pays_naissance, &data.commune_naissance)
-                    .await?;
+            let birth_place = self
+                .birth_place(&data.pays_naissance, &data.commune_naissance)
+                .await?;
             let genre = Some(value(GENRE_COLUMN)).filter(|g| !g.is_empty());
             let checked = candidat::check(&data.record(genre, &birth_place), self.session_date);
             for issue in checked.errors {
@@ -537,6 +541,25 @@ impl RowContext<'_> {
             }),
             _ => None,
         })
+    }
+
+    /// What the referentials know of a birth place, looked up once per file: a file often
+    /// names the same communes many times.
+    async fn birth_place(
+        &self,
+        pays: &str,
+        commune: &str,
+    ) -> Result<BirthPlaceReference, StoreError> {
+        let key = (pays.to_owned(), commune.to_owned());
+        if let Some(known) = self.birth_places.lock().expect("not poisoned").get(&key) {
+            return Ok(known.clone());
+        }
+        let found = birth_place_reference(self.db, pays, commune).await?;
+        self.birth_places
+            .lock()
+            .expect("not poisoned")
+            .insert(key, found.clone());
+        Ok(found)
     }
 
     /// The INSEE code of the birth country: a code as given, France when empty, or the
@@ -616,20 +639,14 @@ impl RowContext<'_> {
         let mut after = row.data.audit_json(&Field::ALL);
         after["resultat"] = resultat.unwrap_or_default().into();
         after["ccps_obtenus"] = row.ccps.clone().into();
-        audit::record(
-            &mut *tx,
-            &NewAuditEvent {
-                at: &self.at,
-                actor: self.request.author.actor,
-                entity_kind: "candidat",
-                entity_id: &row.id.to_string(),
-                session_id: Some(session_id),
-                action: "candidat.imported",
-                before_json: None,
-                after_json: Some(after.to_string()),
-            },
-        )
-        .await?;
+        let event = CandidatEvent {
+            candidat_id: row.id,
+            session_id: Some(session_id),
+            action: "candidat.imported",
+            before: None,
+            after,
+        };
+        record_event(&mut *tx, &self.at, self.request.author.actor, event).await?;
         Ok(RowStatus::Created)
     }
 
@@ -667,27 +684,18 @@ impl RowContext<'_> {
             }
             None => {
                 insert_inscription(tx, session_id, row.id, resultat, &row.ccps).await?;
-                audit::record(
-                    &mut *tx,
-                    &NewAuditEvent {
-                        at: &self.at,
-                        actor: self.request.author.actor,
-                        entity_kind: "candidat",
-                        entity_id: &row.id.to_string(),
-                        session_id: Some(session_id),
-                        action: "inscription.created",
-                        before_json: None,
-                        after_json: Some(
-                            json!({
-                                "session_id": session_id,
-                                "resultat": resultat.unwrap_or_default(),
-                                "ccps_obtenus": row.ccps,
-                            })
-                            .to_string(),
-                        ),
-                    },
-                )
-                .await?;
+                let event = CandidatEvent {
+                    candidat_id: row.id,
+                    session_id: Some(session_id),
+                    action: "inscription.created",
+                    before: None,
+                    after: json!({
+                        "session_id": session_id,
+                        "resultat": resultat.unwrap_or_default(),
+                        "ccps_obtenus": row.ccps,
+                    }),
+                };
+                record_event(&mut *tx, &self.at, self.request.author.actor, event).await?;
                 Ok(RowStatus::Registered)
             }
         }
