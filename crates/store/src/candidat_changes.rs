@@ -301,11 +301,3 @@ pub(crate) async fn insert_valid(
         .await?;
     Ok(done.rows_affected() == 1)
 }
-
-/// Reads a record inside the caller's transaction.
-pub(crate) async fn read_in(
-    conn: &mut AnyConnection,
-    id: i64,
-) -> Result<Option<CandidatRow>, StoreError> {
-    read(conn, id).await
-}

@@ -2,10 +2,11 @@
 //! `docs/import-candidats.md`).
 //!
 //! Each row goes through the checks of the candidate module (R4): what the file says must
-//! be readable, then valid, as an agent's edit must. The policy is all or nothing: the rows
-//! are written in one transaction, committed only when no row is refused; otherwise it is
-//! rolled back and the report names every refused row, its line and its reasons, so that
-//! the agent fixes the file and imports it again, and nothing is ever half-applied.
+//! be readable, then valid, as an agent's edit must. The policy is all or nothing: every row
+//! is checked first, reading only; when none is refused, the rows are written in one short
+//! transaction (rolled back if a row was written by someone else meanwhile); otherwise
+//! nothing is written and the report names every refused row, its line and its reasons, so
+//! that the agent fixes the file and imports it again. Nothing is ever half-applied.
 //!
 //! An import never changes a candidate record that exists: a row about a known CERES id
 //! must say what the record says (it then only registers the candidate at the session), or
@@ -25,7 +26,7 @@ use serde_json::json;
 use sqlx::AnyConnection;
 
 use crate::audit::{self, NewAuditEvent};
-use crate::candidat_changes::{Author, CandidatEvent, insert_valid, read_in, record_event};
+use crate::candidat_changes::{Author, CandidatEvent, insert_valid, record_event};
 use crate::candidats;
 use crate::referentiel::{self, birth_place_reference};
 use crate::sessions::SessionRow;
@@ -220,12 +221,27 @@ pub async fn import_candidats(
         birth_places: Mutex::default(),
     };
 
-    // Every row is checked and written in one transaction, kept only if all pass.
-    let mut tx = db.pool().begin().await?;
+    // Check every row first, reading only: nothing is written while one may be refused.
     let mut seen: HashMap<i64, u64> = HashMap::new();
+    let mut planned = Vec::new();
     for row in &source.rows {
-        let row_report = context.import_row(&mut tx, row, &mut seen).await?;
+        let (row_report, read) = context.check_row(row, &mut seen).await?;
+        if let Some(read) = read {
+            planned.push((report.rows.len(), read));
+        }
         report.rows.push(row_report);
+    }
+
+    // Then write them in one transaction, short, and kept only if every row still holds.
+    let mut tx = db.pool().begin().await?;
+    if report.refused() == 0 {
+        for (index, read) in &planned {
+            let row = &mut report.rows[*index];
+            context.write_row(&mut tx, read, row).await?;
+            if row.status == RowStatus::Refused {
+                break;
+            }
+        }
     }
     if report.refused() > 0 {
         tx.rollback().await?;
@@ -365,13 +381,13 @@ struct ReadRow {
 }
 
 impl RowContext<'_> {
-    /// Checks one row and, when it passes, writes it in the transaction.
-    async fn import_row(
+    /// Checks one row, and says what writing it will do; the row read comes back when it
+    /// is to be written.
+    async fn check_row(
         &self,
-        tx: &mut AnyConnection,
         row: &source::SourceRow,
         seen: &mut HashMap<i64, u64>,
-    ) -> Result<RowReport, StoreError> {
+    ) -> Result<(RowReport, Option<ReadRow>), StoreError> {
         let value = |key: &str| row.values.get(key).map_or("", String::as_str);
         let mut report = RowReport {
             line: row.line,
@@ -388,10 +404,11 @@ impl RowContext<'_> {
 
         let read = self.read_row(row, seen, &mut report).await?;
         let Some(read) = read.filter(|_| report.errors.is_empty()) else {
-            return Ok(report);
+            return Ok((report, None));
         };
-        report.status = self.write_row(tx, &read, &mut report).await?;
-        Ok(report)
+        report.status = self.plan_row(&read, &mut report).await?;
+        let written = matches!(report.status, RowStatus::Created | RowStatus::Registered);
+        Ok((report, written.then_some(read)))
     }
 
     /// Reads and checks a row; the errors go into the report.
@@ -588,87 +605,55 @@ impl RowContext<'_> {
         }
     }
 
-    /// Writes a checked row: a new candidate, or a known one registered at the session.
-    async fn write_row(
+    /// What writing a checked row will do, from what is stored: a new candidate, a known
+    /// one to register at the session, nothing, or a refusal when the file and the
+    /// database disagree.
+    async fn plan_row(
         &self,
-        tx: &mut AnyConnection,
         row: &ReadRow,
         report: &mut RowReport,
     ) -> Result<RowStatus, StoreError> {
         let session_id = &self.request.session.id;
-        let resultat = row.resultat.map(Resultat::code);
+        let Some(existing) = candidats::get(self.db, row.id).await? else {
+            return Ok(RowStatus::Created);
+        };
 
-        if let Some(existing) = read_in(&mut *tx, row.id).await? {
-            let changed = existing.data.changed_fields(&row.data);
-            if !changed.is_empty() {
-                let visible = candidats::get_in_perimetre(self.db, self.request.perimetre, row.id)
-                    .await?
-                    .is_some();
-                let which = if visible {
-                    let labels: Vec<&str> = changed.iter().map(|f| f.label()).collect();
-                    format!(" ({})", labels.join(", "))
-                } else {
-                    String::new()
-                };
-                report.errors.push(RowIssue {
-                    check: "import.candidat_differs",
-                    message: format!(
-                        "Le candidat {} existe déjà dans CERES avec d'autres informations{which} ; \
-                         un import ne modifie pas une fiche existante : corrigez-la dans le \
-                         module « Candidats » ou alignez la ligne sur la fiche.",
-                        row.id
-                    ),
-                });
-                return Ok(RowStatus::Refused);
-            }
-            return self.register(tx, row, resultat, report).await;
-        }
-
-        if !insert_valid(&mut *tx, row.id, &row.data, &self.at).await? {
+        let changed = existing.data.changed_fields(&row.data);
+        if !changed.is_empty() {
+            let visible = candidats::get_in_perimetre(self.db, self.request.perimetre, row.id)
+                .await?
+                .is_some();
+            let which = if visible {
+                let labels: Vec<&str> = changed.iter().map(|f| f.label()).collect();
+                format!(" ({})", labels.join(", "))
+            } else {
+                String::new()
+            };
             report.errors.push(RowIssue {
                 check: "import.candidat_differs",
                 message: format!(
-                    "Le candidat {} a été créé par ailleurs pendant l'import ; importez à \
-                     nouveau le fichier.",
+                    "Le candidat {} existe déjà dans CERES avec d'autres informations{which} ; \
+                     un import ne modifie pas une fiche existante : corrigez-la dans le \
+                     module « Candidats » ou alignez la ligne sur la fiche.",
                     row.id
                 ),
             });
             return Ok(RowStatus::Refused);
         }
-        insert_inscription(tx, session_id, row.id, resultat, &row.ccps).await?;
-        let mut after = row.data.audit_json(&Field::ALL);
-        after["resultat"] = resultat.unwrap_or_default().into();
-        after["ccps_obtenus"] = row.ccps.clone().into();
-        let event = CandidatEvent {
-            candidat_id: row.id,
-            session_id: Some(session_id),
-            action: "candidat.imported",
-            before: None,
-            after,
-        };
-        record_event(&mut *tx, &self.at, self.request.author.actor, event).await?;
-        Ok(RowStatus::Created)
-    }
 
-    /// Registers a known candidate at the session, unless registered already.
-    async fn register(
-        &self,
-        tx: &mut AnyConnection,
-        row: &ReadRow,
-        resultat: Option<&str>,
-        report: &mut RowReport,
-    ) -> Result<RowStatus, StoreError> {
-        let session_id = &self.request.session.id;
         let registered: Option<(Option<String>, String)> = sqlx::query_as(
             "SELECT resultat, ccps_obtenus FROM inscription \
              WHERE session_id = $1 AND candidat_id = $2",
         )
         .bind(session_id)
         .bind(row.id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(self.db.pool())
         .await?;
         match registered {
-            Some((stored, ccps)) if stored.as_deref() == resultat && ccps == row.ccps => {
+            None => Ok(RowStatus::Registered),
+            Some((stored, ccps))
+                if stored.as_deref() == row.resultat.map(Resultat::code) && ccps == row.ccps =>
+            {
                 Ok(RowStatus::Unchanged)
             }
             Some(_) => {
@@ -682,36 +667,87 @@ impl RowContext<'_> {
                 });
                 Ok(RowStatus::Refused)
             }
-            None => {
-                insert_inscription(tx, session_id, row.id, resultat, &row.ccps).await?;
-                let event = CandidatEvent {
-                    candidat_id: row.id,
-                    session_id: Some(session_id),
-                    action: "inscription.created",
-                    before: None,
-                    after: json!({
-                        "session_id": session_id,
-                        "resultat": resultat.unwrap_or_default(),
-                        "ccps_obtenus": row.ccps,
-                    }),
-                };
-                record_event(&mut *tx, &self.at, self.request.author.actor, event).await?;
-                Ok(RowStatus::Registered)
-            }
         }
+    }
+
+    /// Writes a planned row in the transaction, with its audit event. A candidate or a
+    /// registration made by someone else since the check refuses the row.
+    async fn write_row(
+        &self,
+        tx: &mut AnyConnection,
+        row: &ReadRow,
+        report: &mut RowReport,
+    ) -> Result<(), StoreError> {
+        let session_id = &self.request.session.id;
+        let resultat = row.resultat.map(Resultat::code);
+        let mut after = json!({
+            "session_id": session_id,
+            "resultat": resultat.unwrap_or_default(),
+            "ccps_obtenus": row.ccps,
+        });
+        let action = match report.status {
+            RowStatus::Created => {
+                let created = insert_valid(&mut *tx, row.id, &row.data, &self.at).await?
+                    && insert_inscription(&mut *tx, session_id, row.id, resultat, &row.ccps)
+                        .await?;
+                if !created {
+                    return Ok(changed_meanwhile(row.id, report));
+                }
+                for (key, value) in row
+                    .data
+                    .audit_json(&Field::ALL)
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                {
+                    after[key] = value.clone();
+                }
+                "candidat.imported"
+            }
+            RowStatus::Registered => {
+                if !insert_inscription(&mut *tx, session_id, row.id, resultat, &row.ccps).await? {
+                    return Ok(changed_meanwhile(row.id, report));
+                }
+                "inscription.created"
+            }
+            _ => return Ok(()),
+        };
+        let event = CandidatEvent {
+            candidat_id: row.id,
+            session_id: Some(session_id),
+            action,
+            before: None,
+            after,
+        };
+        record_event(&mut *tx, &self.at, self.request.author.actor, event).await
     }
 }
 
+/// Refuses a row whose candidate or registration was written by someone else between the
+/// check and the write.
+fn changed_meanwhile(id: i64, report: &mut RowReport) {
+    report.status = RowStatus::Refused;
+    report.errors.push(RowIssue {
+        check: "import.candidat_differs",
+        message: format!(
+            "Le candidat {id} a été créé ou inscrit par ailleurs pendant l'import ; importez à \
+             nouveau le fichier."
+        ),
+    });
+}
+
+/// Registers a candidate at the session unless registered already; answers whether it
+/// was.
 async fn insert_inscription(
     tx: &mut AnyConnection,
     session_id: &str,
     candidat_id: i64,
     resultat: Option<&str>,
     ccps: &str,
-) -> Result<(), StoreError> {
-    sqlx::query(
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
         "INSERT INTO inscription (session_id, candidat_id, resultat, ccps_obtenus) \
-         VALUES ($1, $2, $3, $4)",
+         VALUES ($1, $2, $3, $4) ON CONFLICT (session_id, candidat_id) DO NOTHING",
     )
     .bind(session_id)
     .bind(candidat_id)
@@ -719,5 +755,5 @@ async fn insert_inscription(
     .bind(ccps)
     .execute(tx)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }

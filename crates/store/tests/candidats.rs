@@ -441,3 +441,41 @@ async fn a_file_with_an_unknown_column_or_in_windows_1252_is_refused_before_any_
         assert_eq!(count(&db, "SELECT COUNT(*) FROM candidat").await, 1);
     }
 }
+
+#[tokio::test]
+async fn two_imports_of_one_file_at_once_create_each_candidate_once() {
+    for scratch in scratch_databases().await {
+        let db = scratch.db().await;
+        let session = scene(&db).await;
+
+        let (first, second) = tokio::join!(
+            import(&db, &session, "a.csv", GOOD_CSV),
+            import(&db, &session, "b.csv", GOOD_CSV)
+        );
+
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM candidat").await, 4);
+        assert_eq!(
+            count(
+                &db,
+                "SELECT COUNT(*) FROM audit_event WHERE action = 'candidat.imported'"
+            )
+            .await,
+            3
+        );
+        let mut created = 0;
+        for report in [&first, &second] {
+            if report.imported {
+                created += report.created();
+                assert_eq!(report.created() + report.unchanged(), 3, "{report:#?}");
+            } else {
+                let reasons: Vec<&str> = report
+                    .rows
+                    .iter()
+                    .flat_map(|row| row.errors.iter().map(|e| e.check))
+                    .collect();
+                assert_eq!(reasons, ["import.candidat_differs"], "{report:#?}");
+            }
+        }
+        assert_eq!(created, 3);
+    }
+}
