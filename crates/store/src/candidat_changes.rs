@@ -99,6 +99,9 @@ pub(crate) struct CandidatEvent<'a> {
 }
 
 /// Records an event of a candidate record in the caller's transaction (R13).
+// Known limit: a change to the record itself belongs to no session, so it is listed in the
+// candidate's Traçabilité, not in the Traçabilité tab of its sessions (lifted when that tab
+// also reads the events of the session's candidates).
 pub(crate) async fn record_event(
     conn: &mut AnyConnection,
     at: &str,

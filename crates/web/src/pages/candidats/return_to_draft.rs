@@ -1,6 +1,9 @@
 //! `POST /candidats/{candidat_id}/brouillon`: « Revenir à l'état brouillon », from the « ⋮ »
 //! menu (R4). Allowed after a print request too: the tutorial's case 1 corrects the record,
 //! then asks for a duplicata.
+// Known limit: nothing stops a correction while the print provider is printing the
+// candidate's pli; the pli carries the data of its request (lifted when the provider ledger
+// says which plis are in progress, so that the page can warn).
 
 use axum::Form;
 use axum::extract::rejection::FormRejection;
