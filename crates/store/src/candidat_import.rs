@@ -27,7 +27,7 @@ use sqlx::AnyConnection;
 
 use crate::audit::{self, NewAuditEvent};
 use crate::candidat_changes::{Author, CandidatEvent, insert_valid, record_event};
-use crate::candidats;
+use crate::candidats::{self, insert_inscription_in};
 use crate::referentiel::{self, birth_place_reference};
 use crate::sessions::SessionRow;
 use crate::{Db, StoreError, parse_date, timestamp_text};
@@ -688,10 +688,11 @@ impl RowContext<'_> {
         let action = match report.status {
             RowStatus::Created => {
                 let created = insert_valid(&mut *tx, row.id, &row.data, &self.at).await?
-                    && insert_inscription(&mut *tx, session_id, row.id, resultat, &row.ccps)
+                    && insert_inscription_in(&mut *tx, session_id, row.id, resultat, &row.ccps)
                         .await?;
                 if !created {
-                    return Ok(changed_meanwhile(row.id, report));
+                    changed_meanwhile(row.id, report);
+                    return Ok(());
                 }
                 for (key, value) in row
                     .data
@@ -705,8 +706,10 @@ impl RowContext<'_> {
                 "candidat.imported"
             }
             RowStatus::Registered => {
-                if !insert_inscription(&mut *tx, session_id, row.id, resultat, &row.ccps).await? {
-                    return Ok(changed_meanwhile(row.id, report));
+                if !insert_inscription_in(&mut *tx, session_id, row.id, resultat, &row.ccps).await?
+                {
+                    changed_meanwhile(row.id, report);
+                    return Ok(());
                 }
                 "inscription.created"
             }
@@ -734,26 +737,4 @@ fn changed_meanwhile(id: i64, report: &mut RowReport) {
              nouveau le fichier."
         ),
     });
-}
-
-/// Registers a candidate at the session unless registered already; answers whether it
-/// was.
-async fn insert_inscription(
-    tx: &mut AnyConnection,
-    session_id: &str,
-    candidat_id: i64,
-    resultat: Option<&str>,
-    ccps: &str,
-) -> Result<bool, StoreError> {
-    let done = sqlx::query(
-        "INSERT INTO inscription (session_id, candidat_id, resultat, ccps_obtenus) \
-         VALUES ($1, $2, $3, $4) ON CONFLICT (session_id, candidat_id) DO NOTHING",
-    )
-    .bind(session_id)
-    .bind(candidat_id)
-    .bind(resultat)
-    .bind(ccps)
-    .execute(tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
 }

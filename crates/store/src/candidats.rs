@@ -159,7 +159,21 @@ pub async fn insert_inscription(
     resultat: Option<&str>,
     ccps_obtenus: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    let mut conn = db.pool().acquire().await?;
+    insert_inscription_in(&mut conn, session_id, candidat_id, resultat, ccps_obtenus).await?;
+    Ok(())
+}
+
+/// Registers a candidate at a session inside the caller's transaction, unless registered
+/// already; answers whether it was.
+pub(crate) async fn insert_inscription_in(
+    conn: &mut sqlx::AnyConnection,
+    session_id: &str,
+    candidat_id: i64,
+    resultat: Option<&str>,
+    ccps_obtenus: &str,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
         "INSERT INTO inscription (session_id, candidat_id, resultat, ccps_obtenus) \
          VALUES ($1, $2, $3, $4) ON CONFLICT (session_id, candidat_id) DO NOTHING",
     )
@@ -167,9 +181,9 @@ pub async fn insert_inscription(
     .bind(candidat_id)
     .bind(resultat)
     .bind(ccps_obtenus)
-    .execute(db.pool())
+    .execute(conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// A candidate record as stored, for the candidate module.
