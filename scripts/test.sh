@@ -2,8 +2,10 @@
 # The whole test suite of ceres, as CI runs it (.ci/run calls this script):
 #   1. installs what the tests need and a fresh Debian machine lacks (Chromium, pdftotext);
 #   2. makes sure PostgreSQL answers on 127.0.0.1:5432;
-#   3. cargo test --workspace on SQLite (the default), then again on PostgreSQL;
-#   4. plays the tutorial in Chromium (tests/e2e/) with the binary `cargo test` built.
+#   3. installs the OpenID Connect provider the integration tests start (tests/oidc, npm ci
+#      from its lock file);
+#   4. cargo test --workspace on SQLite (the default), then again on PostgreSQL;
+#   5. the browser tests in Chromium (tests/e2e/) with the binary `cargo test` built.
 #
 # Runs as root on Debian with Rust and Node.js 20 (elsewhere, apt-get goes through sudo).
 # Settings, all optional:
@@ -54,6 +56,9 @@ pg_isready -h 127.0.0.1 -p 5432
 psql -X -q -c 'select 1' "$pg_url" >/dev/null
 echo "$pg_url answers"
 
+section "OpenID Connect test provider (tests/oidc)"
+(cd tests/oidc && npm ci --ignore-scripts --no-audit --no-fund)
+
 section "cargo test --workspace (SQLite)"
 env -u DATABASE_URL cargo test --workspace
 
@@ -62,7 +67,7 @@ export DATABASE_URL=$pg_url
 cargo test --workspace
 unset DATABASE_URL
 
-section "Browser test: the tutorial in Chromium"
+section "Browser tests in Chromium: the tutorial, the pages under the CSP"
 target_dir=$(realpath -m "${CARGO_TARGET_DIR:-target}")
 export CERES_BIN="$target_dir/debug/ceres"
 # `cargo test` has just built the binary for its integration tests: `cargo build -p ceres`

@@ -60,6 +60,10 @@ struct DemoStructure {
     adresse: &'static [&'static str],
     lieu: Option<&'static str>,
     signataire: (&'static str, &'static str),
+    /// The first line of the postal address (38 characters at most, NF Z10-011).
+    destinataire: &'static str,
+    /// The contact printed on letters: « Affaire suivie par », telephone, e-mail.
+    contact: (&'static str, &'static str, &'static str),
 }
 
 const STRUCTURES: [DemoStructure; 4] = [
@@ -72,6 +76,12 @@ const STRUCTURES: [DemoStructure; 4] = [
         adresse: &["19-21 rue Madeleine Vionnet", "93300 Aubervilliers"],
         lieu: Some("75107"),
         signataire: ("Camille Durand", "Responsable de région"),
+        destinataire: "DRIEETS Île-de-France",
+        contact: (
+            "Pôle certification",
+            "01 70 96 20 00",
+            "certification.idf@demo.ceres.fr",
+        ),
     },
     DemoStructure {
         id: "ud-75",
@@ -82,6 +92,8 @@ const STRUCTURES: [DemoStructure; 4] = [
         adresse: &["35 rue de la Gare", "75019 Paris"],
         lieu: Some("75119"),
         signataire: ("Camille Durand", "Responsable de région"),
+        destinataire: "DRIEETS IDF - UD de Paris",
+        contact: ("", "", ""),
     },
     DemoStructure {
         id: "ud-93",
@@ -92,6 +104,8 @@ const STRUCTURES: [DemoStructure; 4] = [
         adresse: &["1 avenue Youri Gagarine", "93016 Bobigny Cedex"],
         lieu: Some("93008"),
         signataire: ("Camille Durand", "Responsable de région"),
+        destinataire: "DRIEETS IDF - UD 93",
+        contact: ("", "", ""),
     },
     DemoStructure {
         id: "deets-974",
@@ -104,6 +118,12 @@ const STRUCTURES: [DemoStructure; 4] = [
         signataire: (
             "Dominique Hoarau",
             "Directeur de l'économie, de l'emploi, du travail et des solidarités",
+        ),
+        destinataire: "DEETS La Réunion",
+        contact: (
+            "Service certification",
+            "02 62 00 00 00",
+            "certification.reunion@demo.ceres.fr",
         ),
     },
 ];
@@ -128,10 +148,10 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<()> {
     let at = timestamp_text(now);
 
     for s in &STRUCTURES {
-        let adresse: Vec<String> = std::iter::once(s.nom.to_owned())
+        let adresse: Vec<String> = std::iter::once(s.destinataire.to_owned())
             .chain(s.adresse.iter().map(|l| (*l).to_owned()))
             .collect();
-        structures::upsert(
+        structures::insert_if_absent(
             db,
             &Structure {
                 id: s.id.into(),
@@ -143,8 +163,9 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<()> {
                 lieu_etablissement_commune: s.lieu.map(Into::into),
                 signataire_nom: s.signataire.0.into(),
                 signataire_titre: s.signataire.1.into(),
-                telephone: String::new(),
-                courriel: String::new(),
+                contact_nom: s.contact.0.into(),
+                telephone: s.contact.1.into(),
+                courriel: s.contact.2.into(),
             },
         )
         .await?;
@@ -165,6 +186,8 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<()> {
                 role: role.into(),
                 structure_id: structure.map(Into::into),
                 created_at: at.clone(),
+                disabled_at: None,
+                oidc_subject: None,
             },
         )
         .await?;

@@ -8,11 +8,8 @@ use anyhow::Context;
 use ceres_domain::Clock;
 use ceres_domain::perimetre::Perimetre;
 use ceres_store::candidat_changes::Author;
-use ceres_store::candidat_import::{self, ImportReport, ImportRequest};
+use ceres_store::candidat_import::{self, CLI_ACTOR, ImportReport, ImportRequest};
 use ceres_store::{Db, sessions};
-
-/// The actor the audit trail records for the command line.
-pub const CLI_ACTOR: &str = "cli";
 
 /// Imports the candidates of `file` into the session `session_id`.
 pub async fn import_candidats(

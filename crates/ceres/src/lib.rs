@@ -1,5 +1,6 @@
 //! Wiring of the `ceres` binary: settings, database start-up, reference data, demo, server.
 
+pub mod audit_command;
 pub mod demo;
 pub mod import_command;
 pub mod refdata;
@@ -66,6 +67,7 @@ pub fn app_state(
     signing: SigningSecret,
     public_url: &str,
 ) -> AppState {
+    ceres_web::install_tls_provider();
     AppState {
         db,
         renderer: Arc::new(Renderer::new()),
@@ -73,7 +75,19 @@ pub fn app_state(
         secure_cookies,
         signing: Arc::new(signing),
         public_url: public_url.to_owned(),
+        oidc: None,
     }
+}
+
+/// Adds OpenID Connect sign-in to an app state.
+pub fn with_oidc(
+    mut state: AppState,
+    settings: ceres_web::oidc::OidcSettings,
+) -> anyhow::Result<AppState> {
+    let oidc = ceres_web::oidc::Oidc::new(settings, state.clock.clone())
+        .context("invalid OpenID Connect settings")?;
+    state.oidc = Some(Arc::new(oidc));
+    Ok(state)
 }
 
 /// Serves the web app until interrupted.
@@ -97,7 +111,11 @@ pub async fn serve(
     let secure = settings
         .secure_cookies
         .unwrap_or(!address.ip().is_loopback());
-    let state = app_state(db, clock, secure, signing, &settings.public_url);
+    let mut state = app_state(db, clock, secure, signing, &settings.public_url);
+    if let Some(oidc) = &settings.oidc {
+        state = with_oidc(state, oidc.clone())?;
+        tracing::info!(oidc.issuer = %oidc.issuer, "OpenID Connect sign-in enabled");
+    }
     let app = ceres_web::router(state);
 
     if let Some(path) = port_file {

@@ -43,6 +43,17 @@ enum Command {
     },
     /// Load the demo scene into the database.
     Demo,
+    /// The traçabilité (R13).
+    Audit {
+        #[command(subcommand)]
+        what: AuditCommand,
+    },
+    /// Purge the personal data past its retention period (docs/retention.md).
+    Purge {
+        /// Count what would be purged, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Render the documents of a session, or of one of its candidates, into a folder.
     ///
     /// Print versions number each diplôme and livret (a duplicata diploma gets a new number
@@ -77,6 +88,17 @@ fn parse_kind(text: &str) -> Result<DocumentKind, String> {
         let kinds: Vec<&str> = DocumentKind::all().iter().map(|k| k.slug()).collect();
         format!("{text:?} is not one of {}", kinds.join(", "))
     })
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain of the audit entries from the first to the last, and name the
+    /// first broken link (exit status 1 then).
+    Verify {
+        /// A head noted earlier, `SEQ:HASH`, which must still be in the chain.
+        #[arg(long)]
+        anchor: Option<ceres::audit_command::Anchor>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -146,6 +168,23 @@ async fn main() -> anyhow::Result<()> {
             let db = ceres::prepare_database(&settings).await?;
             ceres::demo::load(&db, &ceres_domain::SystemClock).await?;
             println!("demo scene loaded; sign in with the accounts listed in the README");
+            Ok(())
+        }
+        Command::Audit {
+            what: AuditCommand::Verify { anchor },
+        } => {
+            let db = ceres::open_database(&settings).await?;
+            let (text, intact) = ceres::audit_command::verify(&db, anchor.as_ref()).await?;
+            println!("{text}");
+            if !intact {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::Purge { dry_run } => {
+            let db = ceres::open_database(&settings).await?;
+            let now = ceres_domain::Clock::now(&ceres_domain::SystemClock);
+            println!("{}", ceres::audit_command::purge(&db, now, dry_run).await?);
             Ok(())
         }
         Command::Render {

@@ -20,6 +20,9 @@ pub struct Settings {
     /// `CERES_PUBLIC_URL`: the address the public reaches the app at; the QR codes of printed
     /// documents point at its `/verifier/…` page. Default `http://127.0.0.1:8080`.
     pub public_url: String,
+    /// `CERES_OIDC_*`: sign-in through an OpenID Connect provider (ProConnect), when
+    /// `CERES_OIDC_ISSUER` is set.
+    pub oidc: Option<ceres_web::oidc::OidcSettings>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -32,6 +35,7 @@ impl std::fmt::Debug for Settings {
             .field("secure_cookies", &self.secure_cookies)
             .field("signing_key", &self.signing_key.as_ref().map(|_| "…"))
             .field("public_url", &self.public_url)
+            .field("oidc", &self.oidc)
             .finish()
     }
 }
@@ -62,12 +66,42 @@ impl Settings {
                 "CERES_PUBLIC_URL must start with http:// or https://, not {public_url:?}"
             );
         }
+        let oidc = oidc_settings(&public_url)?;
         Ok(Settings {
             database_url,
             data_dir,
             secure_cookies,
             signing_key,
             public_url,
+            oidc,
         })
     }
+}
+
+/// The OpenID Connect settings: none without `CERES_OIDC_ISSUER`; with it, the client id and
+/// secret are required.
+fn oidc_settings(public_url: &str) -> anyhow::Result<Option<ceres_web::oidc::OidcSettings>> {
+    let read = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let Some(issuer) = read("CERES_OIDC_ISSUER") else {
+        return Ok(None);
+    };
+    let required = |name: &str| {
+        read(name).ok_or_else(|| anyhow::anyhow!("{name} is required with CERES_OIDC_ISSUER"))
+    };
+    let base = public_url.trim_end_matches('/');
+    Ok(Some(ceres_web::oidc::OidcSettings {
+        issuer,
+        client_id: required("CERES_OIDC_CLIENT_ID")?,
+        client_secret: required("CERES_OIDC_CLIENT_SECRET")?,
+        redirect_url: format!("{base}/connexion/oidc/retour"),
+        post_logout_redirect_url: format!("{base}/connexion"),
+        scopes: read("CERES_OIDC_SCOPES")
+            .unwrap_or_else(|| "email given_name usual_name".to_owned())
+            .split_whitespace()
+            .filter(|scope| *scope != "openid")
+            .map(str::to_owned)
+            .collect(),
+        button_label: read("CERES_OIDC_LABEL")
+            .unwrap_or_else(|| "S'identifier avec ProConnect".to_owned()),
+    }))
 }

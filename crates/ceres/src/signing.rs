@@ -72,6 +72,7 @@ mod tests {
             secure_cookies: None,
             signing_key: None,
             public_url: "http://127.0.0.1:8080".to_owned(),
+            oidc: None,
         }
     }
 

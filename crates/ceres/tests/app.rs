@@ -15,6 +15,15 @@ use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 use sqlx::Executor;
 
+#[path = "app/audit.rs"]
+mod audit;
+#[path = "app/oidc.rs"]
+mod oidc;
+#[path = "app/perimetre.rs"]
+mod perimetre;
+#[path = "app/security.rs"]
+mod security;
+
 /// 3 December 2026, 10:00 in Paris.
 const NOW: &str = "2026-12-03T09:00:00Z";
 const TUTORIAL: &str = "TITRE_B_2023_470415";
@@ -27,6 +36,8 @@ struct TestApp {
     /// Where the database is, for a `ceres` process started by a test.
     database_url: String,
     state: AppState,
+    /// The app's clock, which tests move.
+    clock: FixedClock,
     /// The scratch PostgreSQL database to drop at the end, with the admin URL.
     postgres: Option<(String, String)>,
     sqlite_dir: Option<std::path::PathBuf>,
@@ -34,6 +45,12 @@ struct TestApp {
 
 impl TestApp {
     async fn spawn() -> TestApp {
+        Self::spawn_with(NOW, |state, _base| state).await
+    }
+
+    /// The app at `now`, its state changed by `configure` (given the app's base URL) before
+    /// it serves.
+    async fn spawn_with(now: &str, configure: impl FnOnce(AppState, &str) -> AppState) -> TestApp {
         let unique = uuid::Uuid::now_v7().simple().to_string();
         let (url, postgres, sqlite_dir) = match std::env::var("DATABASE_URL") {
             Ok(admin) if admin.starts_with("postgres") => {
@@ -63,26 +80,29 @@ impl TestApp {
         ceres::refdata::import(&db, None)
             .await
             .expect("reference data imports");
-        let clock = FixedClock::new(NOW.parse().unwrap());
+        let clock = FixedClock::new(now.parse().unwrap());
         ceres::demo::load(&db, &clock).await.expect("demo loads");
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
+        let base = format!("http://{address}");
         let state = ceres::app_state(
             db.clone(),
-            Arc::new(clock),
+            Arc::new(clock.clone()),
             false,
             SigningSecret::from_seed([42; 32]),
             "http://ceres.test",
         );
+        let state = configure(state, &base);
         let app = ceres_web::router(state.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
         TestApp {
-            base: format!("http://{address}"),
+            base,
             database_url: url,
             db,
             state,
+            clock,
             postgres,
             sqlite_dir,
         }
@@ -90,19 +110,45 @@ impl TestApp {
 
     /// A browser-like client with its own cookies, signed in as `email`.
     async fn signed_in(&self, email: &str) -> reqwest::Client {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(Policy::none())
-            .build()
-            .unwrap();
-        let response = client
-            .post(format!("{}/connexion", self.base))
-            .form(&[("email", email), ("password", ceres::demo::DEMO_PASSWORD)])
-            .send()
-            .await
-            .unwrap();
+        let client = browser();
+        let response = self
+            .sign_in(&client, email, ceres::demo::DEMO_PASSWORD)
+            .await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{email} signs in");
         client
+    }
+
+    /// Posts the sign-in form as a browser does, with the token of the page it shows.
+    async fn sign_in(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let token = self.csrf_token(client).await;
+        client
+            .post(self.url("/connexion"))
+            .form(&[
+                ("email", email),
+                ("password", password),
+                ("csrf_token", &token),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The CSRF token of the client's web session, read from a page's form.
+    async fn csrf_token(&self, client: &reqwest::Client) -> String {
+        let page = client
+            .get(self.url("/connexion"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        csrf_token_in(&page).expect("the sign-in page has a CSRF field")
     }
 
     fn url(&self, path: &str) -> String {
@@ -188,18 +234,38 @@ impl TestApp {
     }
 }
 
+/// A client that keeps cookies and shows redirects instead of following them.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The value of the first CSRF field of a page.
+fn csrf_token_in(page: &str) -> Option<String> {
+    let start = page.find(r#"name="csrf_token" value=""#)? + r#"name="csrf_token" value=""#.len();
+    let length = page[start..].find('"')?;
+    Some(page[start..start + length].to_owned())
+}
+
 async fn send(
     client: &reqwest::Client,
     app: &TestApp,
     candidat: i64,
     ticked: bool,
 ) -> reqwest::Response {
-    let form: &[(&str, &str)] = if ticked { &[("verifie", "oui")] } else { &[] };
+    let token = app.csrf_token(client).await;
+    let mut form = vec![("csrf_token", token.as_str())];
+    if ticked {
+        form.push(("verifie", "oui"));
+    }
     client
         .post(app.url(&format!(
             "/sessions/{TUTORIAL}/candidats/{candidat}/demande-impression"
         )))
-        .form(form)
+        .form(&form)
         .send()
         .await
         .unwrap()
@@ -208,19 +274,13 @@ async fn send(
 #[tokio::test]
 async fn health_answers_and_pages_need_a_signed_in_agent() {
     let app = TestApp::spawn().await;
-    let anonymous = reqwest::Client::builder()
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
+    let anonymous = browser();
 
     let health = anonymous.get(app.url("/healthz")).send().await.unwrap();
     let sessions = anonymous.get(app.url("/sessions")).send().await.unwrap();
-    let wrong = anonymous
-        .post(app.url("/connexion"))
-        .form(&[("email", "agent.ud75@demo.ceres.fr"), ("password", "nope")])
-        .send()
-        .await
-        .unwrap();
+    let wrong = app
+        .sign_in(&anonymous, "agent.ud75@demo.ceres.fr", "nope")
+        .await;
 
     assert_eq!(health.status(), StatusCode::OK);
     assert_eq!(sessions.status(), StatusCode::SEE_OTHER);
@@ -351,9 +411,10 @@ async fn r1_a_session_awaiting_validation_edits_no_document() {
         .send()
         .await
         .unwrap();
+    let token = app.csrf_token(&agent).await;
     let sent = agent
         .post(app.url(&format!("{base}/demande-impression")))
-        .form(&[("verifie", "oui")])
+        .form(&[("verifie", "oui"), ("csrf_token", &token)])
         .send()
         .await
         .unwrap();
@@ -569,13 +630,16 @@ fn edit_form(input: &CandidatInput, revision: i64) -> Vec<(String, String)> {
     form
 }
 
+/// Posts a form as the browser does, with the CSRF token of the client's web session.
 async fn post_form(
     client: &reqwest::Client,
     app: &TestApp,
     path: &str,
     form: &[(String, String)],
 ) -> (StatusCode, String, String) {
-    let response = client.post(app.url(path)).form(form).send().await.unwrap();
+    let mut form = form.to_vec();
+    form.push(("csrf_token".into(), app.csrf_token(client).await));
+    let response = client.post(app.url(path)).form(&form).send().await.unwrap();
     let status = response.status();
     let location = response
         .headers()
@@ -716,9 +780,12 @@ async fn r4_the_tutorials_correction_goes_from_the_candidate_module_to_the_print
     let (_, record) = get_page(&agent, &app, &page).await;
     for text in [
         "Retour à l'état brouillon",
-        "Nom de naissance : FAURIEL1 → FAURIEL ; Date de naissance : 23/04/0970 → 23/04/1970",
+        "<li>Nom de naissance : FAURIEL1 → FAURIEL</li>",
+        "<li>Date de naissance : 23/04/0970 → 23/04/1970</li>",
+        "<li>État de la fiche : Brouillon → Validé</li>",
         "Validation des informations du candidat",
         "Demande d'impression initiale transmise",
+        "Agent UD 75",
     ] {
         assert!(record.contains(text), "{text} in {record}");
     }
@@ -730,11 +797,14 @@ async fn r4_validation_is_refused_while_an_error_remains_and_a_warning_does_not_
     let app = TestApp::spawn().await;
     let agent = app.signed_in("agent.ud75@demo.ceres.fr").await;
     let valider = format!("/candidats/{COLETTE}/valider");
-    agent
-        .post(app.url(&format!("/candidats/{COLETTE}/brouillon")))
-        .send()
-        .await
-        .unwrap();
+    let (status, _, _) = post_form(
+        &agent,
+        &app,
+        &format!("/candidats/{COLETTE}/brouillon"),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
 
     let revision = app.candidat(COLETTE).await.revision;
     let (status, _, body) = post_form(
@@ -819,7 +889,8 @@ async fn r12_a_candidate_outside_the_perimetre_answers_like_a_missing_one() {
     app.cleanup().await;
 }
 
-/// Sends a file through the upload form of the candidate list, as a browser does.
+/// Sends a file through the upload form of the candidate list, as a browser does: the
+/// CSRF token as a field of the multipart body, then the file.
 async fn upload(
     client: &reqwest::Client,
     app: &TestApp,
@@ -827,25 +898,53 @@ async fn upload(
     file_name: &str,
     bytes: &[u8],
 ) -> (StatusCode, String) {
-    let boundary = "ceres-test-boundary-7MA4YWxkTrZu0gW";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; \
-         filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let token = app.csrf_token(client).await;
+    upload_with_token(client, app, session, file_name, bytes, Some(&token)).await
+}
+
+async fn upload_with_token(
+    client: &reqwest::Client,
+    app: &TestApp,
+    session: &str,
+    file_name: &str,
+    bytes: &[u8],
+    token: Option<&str>,
+) -> (StatusCode, String) {
+    let (content_type, body) = upload_body(token, file_name, bytes);
     let response = client
         .post(app.url(&format!("/sessions/{session}/candidats/import")))
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
+        .header("content-type", content_type)
         .body(body)
         .send()
         .await
         .unwrap();
     (response.status(), unescaped(response.text().await.unwrap()))
+}
+
+/// The content type and multipart body of the upload form: the CSRF token's field (when
+/// given), then the file.
+fn upload_body(token: Option<&str>, file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "ceres-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    if let Some(token) = token {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n\
+                 {token}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; \
+             filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 #[tokio::test]
@@ -854,6 +953,18 @@ async fn candidates_are_imported_from_the_upload_form_whole_or_not_at_all() {
     let agent = app.signed_in("agent.ud75@demo.ceres.fr").await;
     let candidates = || app.count("SELECT COUNT(*) FROM candidat");
     let before = candidates().await;
+
+    let (status, _) = upload_with_token(
+        &agent,
+        &app,
+        TUTORIAL,
+        "import-candidats.csv",
+        GOOD_CSV,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "an upload without the token");
+    assert_eq!(candidates().await, before);
 
     let (status, bad) = upload(&agent, &app, TUTORIAL, "refuse.csv", BAD_CSV).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);

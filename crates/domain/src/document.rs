@@ -149,6 +149,12 @@ pub struct Emetteur {
     pub signataire_nom: String,
     /// Title of the signatory, e.g. "Responsable de région".
     pub signataire_titre: String,
+    /// « Affaire suivie par » on the letters; empty when the structure names nobody.
+    pub contact_nom: String,
+    /// « Téléphone » on the letters.
+    pub telephone: String,
+    /// « Courriel » on the letters.
+    pub courriel: String,
 }
 
 /// The candidate as printed.

@@ -9,7 +9,10 @@ pub mod document;
 pub mod french;
 pub mod perimetre;
 pub mod print;
+pub mod retention;
+pub mod role;
 pub mod session;
+pub mod sign_in;
 pub mod verification;
 
 pub use clock::{Clock, FixedClock, SystemClock};

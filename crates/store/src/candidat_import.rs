@@ -34,6 +34,9 @@ use crate::{Db, StoreError, parse_date, timestamp_text};
 
 pub use source::{FileIssue, Format};
 
+/// The actor the traçabilité records for an import made with `ceres import candidats`.
+pub const CLI_ACTOR: &str = "cli";
+
 /// The columns an import file may have besides the fields of the record.
 pub const ID_COLUMN: &str = "id_ceres";
 const GENRE_COLUMN: &str = "genre";

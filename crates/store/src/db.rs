@@ -88,9 +88,12 @@ impl Db {
         Ok(Db { pool, backend })
     }
 
-    /// Applies the pending migrations.
+    /// Applies the pending migrations, then seals the traçabilité chain and (re)installs the
+    /// triggers that keep it append-only (`audit::seal`: their syntax differs between the
+    /// two engines, so they cannot live in the shared migration files).
     pub async fn migrate(&self) -> Result<(), StoreError> {
         MIGRATOR.run(&self.pool).await?;
+        crate::audit::seal(self).await?;
         Ok(())
     }
 

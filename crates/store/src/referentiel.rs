@@ -162,3 +162,30 @@ pub async fn pays_list(db: &Db) -> Result<Vec<PaysEntry>, StoreError> {
     });
     Ok(list)
 }
+
+/// A région or a département: code and name.
+#[derive(Debug, Clone, FromRow)]
+pub struct Area {
+    pub code: String,
+    pub nom: String,
+    /// The région of a département; empty for a région.
+    pub region_code: String,
+}
+
+/// Every région, by code.
+pub async fn regions(db: &Db) -> Result<Vec<Area>, StoreError> {
+    Ok(
+        sqlx::query_as("SELECT code, nom, '' AS region_code FROM region ORDER BY code")
+            .fetch_all(db.pool())
+            .await?,
+    )
+}
+
+/// Every département and overseas territory, by code.
+pub async fn departements(db: &Db) -> Result<Vec<Area>, StoreError> {
+    Ok(
+        sqlx::query_as("SELECT code, nom, region_code FROM departement ORDER BY code")
+            .fetch_all(db.pool())
+            .await?,
+    )
+}

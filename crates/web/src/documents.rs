@@ -73,6 +73,9 @@ pub async fn build_model(
             adresse: issuer.adresse(),
             signataire_nom: issuer.signataire_nom.clone(),
             signataire_titre: issuer.signataire_titre.clone(),
+            contact_nom: issuer.contact_nom.clone(),
+            telephone: issuer.telephone.clone(),
+            courriel: issuer.courriel.clone(),
         },
         candidat: CandidatBlock {
             civilite: civilite.map_or("", Civilite::label).to_owned(),

@@ -10,6 +10,12 @@ pub enum AppError {
     /// R12: missing, or outside the user's périmètre; the two are never told apart.
     #[error("not found")]
     NotFound,
+    /// A form sent without the session's CSRF token, or with another one.
+    #[error("CSRF token missing or wrong")]
+    CsrfRejected,
+    /// A body larger than the CSRF layer reads.
+    #[error("request body too large")]
+    PayloadTooLarge,
     #[error(transparent)]
     Store(#[from] ceres_store::StoreError),
     #[error(transparent)]
@@ -38,6 +44,19 @@ impl AppError {
                 "La page que vous cherchez n'existe pas ou ne fait pas partie de votre \
                  périmètre.",
                 "E404",
+            ),
+            AppError::CsrfRejected => (
+                StatusCode::FORBIDDEN,
+                "Formulaire expiré",
+                "Ce formulaire a expiré ou ne vient pas de CERES : rien n'a été enregistré. \
+                 Rechargez la page, puis recommencez.",
+                "E403-CSRF",
+            ),
+            AppError::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Envoi trop volumineux",
+                "Les données envoyées dépassent la taille acceptée : rien n'a été enregistré.",
+                "E413",
             ),
             AppError::Store(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,

@@ -3,10 +3,13 @@
 //! `router.rs` lists every route; each action lives in its own file under `pages/`.
 
 pub mod auth;
+pub mod csrf;
 pub mod documents;
 mod error;
+pub mod oidc;
 mod pages;
 mod router;
+mod security_headers;
 mod session_store;
 mod static_files;
 
@@ -19,7 +22,15 @@ use ceres_store::Db;
 
 pub use error::AppError;
 pub use pages::candidats::check_candidat;
-pub use router::router;
+pub use router::{RouteSpec, route_list, router};
+
+/// Installs the process's TLS provider (rustls with *ring*), which every HTTP client of the
+/// process uses, the OpenID Connect one first; idempotent.
+pub fn install_tls_provider() {
+    // Already installed by an earlier call (or another copy of the app in the process):
+    // that one serves.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
 
 /// What every handler may use; cheap to clone.
 #[derive(Clone)]
@@ -34,4 +45,6 @@ pub struct AppState {
     /// The address the public reaches the app at, e.g. `https://ceres.example.gouv.fr`:
     /// the QR codes of printed documents point at its `/verifier/…` page.
     pub public_url: String,
+    /// Sign-in through OpenID Connect, when `CERES_OIDC_*` configure it.
+    pub oidc: Option<Arc<oidc::Oidc>>,
 }

@@ -27,6 +27,9 @@ pub fn tutorial_model(kind: DocumentKind, version: DocumentVersion) -> DocumentM
                 .to_vec(),
             signataire_nom: "Camille Durand".into(),
             signataire_titre: "Responsable de région".into(),
+            contact_nom: String::new(),
+            telephone: String::new(),
+            courriel: String::new(),
         },
         candidat: CandidatBlock {
             civilite: "Monsieur".into(),

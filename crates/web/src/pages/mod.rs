@@ -1,10 +1,13 @@
 //! The pages, one file per action, grouped by area. Shared view pieces live here.
 
+pub mod admin;
+pub mod audit_view;
 pub mod candidats;
 pub mod health;
+pub mod oidc_sign_in;
 pub mod sessions;
 pub mod sign_in;
-pub mod traceability;
+pub mod sign_out;
 pub mod verify_document;
 
 use ceres_domain::candidat::{BirthDate, Civilite};
@@ -14,19 +17,44 @@ use ceres_domain::session::{Resultat, SessionState};
 use ceres_store::candidats::InscriptionRow;
 use ceres_store::sessions::SessionRow;
 
-use crate::auth::CurrentUser;
+use ceres_domain::role::Role;
 
-/// The user block of the page header.
+use crate::auth::CurrentUser;
+use crate::csrf::CsrfToken;
+
+/// What every page's frame needs: the user block of the header, and the CSRF token that
+/// forms write with `{% include "csrf.html" %}`.
 pub struct Chrome {
+    /// Empty when nobody is signed in (the sign-in page).
     pub user_name: String,
     pub structure_name: String,
+    /// Whether the header links to the administration pages.
+    pub is_admin: bool,
+    pub csrf: CsrfToken,
 }
 
 impl Chrome {
+    /// The frame of a signed-in user's page.
     pub fn of(user: &CurrentUser) -> Option<Chrome> {
+        let structure_name = match user.structure_name() {
+            name if name == user.display_name => "",
+            name => name,
+        };
         Some(Chrome {
             user_name: user.display_name.clone(),
-            structure_name: user.structure_name().to_owned(),
+            structure_name: structure_name.to_owned(),
+            is_admin: user.role == Role::Admin,
+            csrf: user.csrf.clone(),
+        })
+    }
+
+    /// The frame of a page shown before sign-in that holds a form.
+    pub fn anonymous(csrf: CsrfToken) -> Option<Chrome> {
+        Some(Chrome {
+            user_name: String::new(),
+            structure_name: String::new(),
+            is_admin: false,
+            csrf,
         })
     }
 }

@@ -7,7 +7,7 @@ use ceres_domain::candidat::{self, BirthDate, CheckReport, FRANCE, Field, Issue,
 use ceres_domain::candidat_data::{CandidatData, CandidatState, display_value};
 use ceres_domain::print;
 use ceres_domain::session::{Resultat, SessionState};
-use ceres_store::audit::{self, AuditRow};
+use ceres_store::audit;
 use ceres_store::candidats::{self, CandidatRow, ParcoursRow};
 use ceres_store::referentiel::{self, birth_place_reference};
 use serde::Deserialize;
@@ -15,8 +15,8 @@ use tower_sessions::Session;
 
 use super::review_candidat::NOTICE_KEY;
 use crate::auth::CurrentUser;
+use crate::pages::audit_view::AuditLine;
 use crate::pages::short_date_text;
-use crate::pages::traceability::{action_label, event_details, paris_time};
 use crate::{AppError, AppState};
 
 /// Where the agent came from: `?session=ID` when the candidate was opened from a session's
@@ -353,28 +353,12 @@ pub fn parcours(candidat_id: i64, rows: &[ParcoursRow]) -> Vec<ParcoursView> {
         .collect()
 }
 
-/// An audit event, as « Traçabilité du candidat » lists it.
-pub struct EventView {
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub details: String,
-}
-
+/// « Traçabilité du candidat »: the candidate's audit events in the périmètre, newest first.
 pub async fn traceability(
     state: &AppState,
     user: &CurrentUser,
     candidat_id: i64,
-) -> Result<Vec<EventView>, AppError> {
+) -> Result<Vec<AuditLine>, AppError> {
     let events = audit::list_for_candidat(&state.db, &user.perimetre, candidat_id).await?;
-    Ok(events.iter().map(event_view).collect())
-}
-
-fn event_view(event: &AuditRow) -> EventView {
-    EventView {
-        at: paris_time(&event.at),
-        actor: event.actor_name.clone().unwrap_or_else(|| "—".to_owned()),
-        action: action_label(&event.action).to_owned(),
-        details: event_details(event),
-    }
+    Ok(events.iter().map(AuditLine::of).collect())
 }

@@ -11,10 +11,11 @@ use ceres_domain::candidat_data::{CandidatState, display_value};
 use tower_sessions::Session;
 
 use super::candidat_record::{
-    self, CandidatContext, EventView, Line, Origin, ParcoursView, check_data, take_notice,
+    self, CandidatContext, Line, Origin, ParcoursView, check_data, take_notice,
 };
 use crate::auth::CurrentUser;
 use crate::pages::Chrome;
+use crate::pages::audit_view::AuditLine;
 use crate::{AppError, AppState};
 
 #[derive(Template, WebTemplate)]
@@ -41,7 +42,9 @@ pub struct CandidatPage {
     contact: Vec<Line>,
     formation: Vec<Line>,
     parcours: Vec<ParcoursView>,
-    events: Vec<EventView>,
+    /// « Traçabilité du candidat », laid out by `audit_table.html`.
+    audit: Vec<AuditLine>,
+    empty: &'static str,
 }
 
 impl CandidatPage {
@@ -88,7 +91,8 @@ impl CandidatPage {
             contact,
             formation: candidat_record::formation(&row.data),
             parcours: candidat_record::parcours(row.id, &context.parcours),
-            events: candidat_record::traceability(state, user, row.id).await?,
+            audit: candidat_record::traceability(state, user, row.id).await?,
+            empty: "Aucune modification enregistrée.",
         })
     }
 }

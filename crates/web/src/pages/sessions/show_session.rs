@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use ceres_store::{audit, sessions};
 
 use crate::auth::CurrentUser;
-use crate::pages::traceability::{action_label, event_details, paris_time};
+use crate::pages::audit_view::AuditLine;
 use crate::pages::{Chrome, SessionHeader, Tab, session_tabs, short_date_text};
 use crate::{AppError, AppState};
 
@@ -22,6 +22,8 @@ pub struct SessionTabPage {
     table_head: Vec<&'static str>,
     table_rows: Vec<Vec<String>>,
     empty: &'static str,
+    /// The Traçabilité tab's entries.
+    audit: Option<Vec<AuditLine>>,
 }
 
 /// `GET /sessions/{id}`: the first tab.
@@ -52,6 +54,7 @@ pub async fn show_session_tab(
         table_head: Vec::new(),
         table_rows: Vec::new(),
         empty: "",
+        audit: None,
     };
     match tab.as_str() {
         "informations" => {
@@ -104,21 +107,9 @@ pub async fn show_session_tab(
         }
         "tracabilite" => {
             page.title = "Traçabilité de la session";
-            page.table_head = vec!["Date", "Auteur", "Action", "Objet", "Détail"];
             page.empty = "Aucune modification enregistrée.";
-            page.table_rows = audit::list_for_session(&state.db, &session.id)
-                .await?
-                .into_iter()
-                .map(|event| {
-                    vec![
-                        paris_time(&event.at),
-                        event.actor_name.clone().unwrap_or_default(),
-                        action_label(&event.action).to_owned(),
-                        format!("{} {}", event.entity_kind, event.entity_id),
-                        event_details(&event),
-                    ]
-                })
-                .collect();
+            let rows = audit::list_for_session(&state.db, &session.id).await?;
+            page.audit = Some(rows.iter().map(AuditLine::of).collect());
         }
         _ => return Err(AppError::NotFound),
     }

@@ -1,0 +1,445 @@
+//! R12 on every route: the walk requests every route of the router as every role, and checks
+//! that what lies outside the role's périmètre answers the same 404 as what does not exist:
+//! never a 403, never data.
+//!
+//! The table below says, route by route, who may use it and how its parameters are filled.
+//! It is compared with `ceres_web::route_list()` first: a route added to `router.rs` without
+//! a line here fails the walk, and so does a line for a route that is gone.
+
+use std::collections::BTreeSet;
+
+use ceres_domain::role::Role;
+use ceres_store::users::{self, User};
+use reqwest::{Method, StatusCode};
+
+use super::{COLETTE, HENRI, TUTORIAL, TestApp, browser, upload_body};
+
+/// Who may use a route, and how the walk checks it.
+#[derive(Clone, Copy)]
+enum Access {
+    /// Anyone, signed in or not: never a 404.
+    Public(&'static str),
+    /// The sign-in and sign-out flow itself: anyone, never a 404 (OpenID Connect answers
+    /// 404 when it is not configured, as here; `oidc.rs` walks it configured).
+    SignInFlow(&'static str),
+    /// Signed-in users with one of these roles, at this concrete path; anyone else signed in
+    /// gets the 404 of a page that does not exist.
+    Roles(&'static [Role], &'static str),
+    /// A session or candidate (or, later, a document, pli or lot) of the user's périmètre:
+    /// the walk fills the template with objects inside, outside and missing.
+    Perimetre,
+}
+
+/// The table: every route of `router.rs`.
+const ROUTES: &[(&str, &str, Access)] = &[
+    ("GET", "/healthz", Access::Public("/healthz")),
+    (
+        "GET",
+        "/static/{*path}",
+        Access::Public("/static/ceres.css"),
+    ),
+    ("GET", "/verifier", Access::Public("/verifier")),
+    (
+        "GET",
+        "/verifier/{code}",
+        Access::Public("/verifier/DIP-2026-000001.abc"),
+    ),
+    ("GET", "/connexion", Access::SignInFlow("/connexion")),
+    ("POST", "/connexion", Access::SignInFlow("/connexion")),
+    (
+        "GET",
+        "/connexion/oidc",
+        Access::SignInFlow("/connexion/oidc"),
+    ),
+    (
+        "GET",
+        "/connexion/oidc/retour",
+        Access::SignInFlow("/connexion/oidc/retour"),
+    ),
+    ("POST", "/deconnexion", Access::SignInFlow("/deconnexion")),
+    ("GET", "/", Access::Roles(&ALL_ROLES, "/")),
+    ("GET", "/sessions", Access::Roles(&ALL_ROLES, "/sessions")),
+    ("GET", "/sessions/{id}", Access::Perimetre),
+    ("GET", "/sessions/{id}/candidats", Access::Perimetre),
+    ("GET", "/sessions/{id}/{tab}", Access::Perimetre),
+    (
+        "GET",
+        "/sessions/{id}/candidats/{candidat_id}",
+        Access::Perimetre,
+    ),
+    (
+        "GET",
+        "/sessions/{id}/candidats/{candidat_id}/apercu/{file}",
+        Access::Perimetre,
+    ),
+    (
+        "POST",
+        "/sessions/{id}/candidats/{candidat_id}/demande-impression",
+        Access::Perimetre,
+    ),
+    ("POST", "/sessions/{id}/candidats/import", Access::Perimetre),
+    ("GET", "/candidats/{candidat_id}", Access::Perimetre),
+    (
+        "POST",
+        "/candidats/{candidat_id}/brouillon",
+        Access::Perimetre,
+    ),
+    (
+        "GET",
+        "/candidats/{candidat_id}/modifier",
+        Access::Perimetre,
+    ),
+    (
+        "POST",
+        "/candidats/{candidat_id}/modifier",
+        Access::Perimetre,
+    ),
+    (
+        "POST",
+        "/candidats/{candidat_id}/valider",
+        Access::Perimetre,
+    ),
+    (
+        "GET",
+        "/admin/structures",
+        Access::Roles(&ADMIN, "/admin/structures"),
+    ),
+    (
+        "GET",
+        "/admin/structures/nouvelle",
+        Access::Roles(&ADMIN, "/admin/structures/nouvelle"),
+    ),
+    (
+        "POST",
+        "/admin/structures",
+        Access::Roles(&ADMIN, "/admin/structures"),
+    ),
+    (
+        "GET",
+        "/admin/structures/{id}",
+        Access::Roles(&ADMIN, "/admin/structures/ud-75"),
+    ),
+    (
+        "POST",
+        "/admin/structures/{id}",
+        Access::Roles(&ADMIN, "/admin/structures/ud-75"),
+    ),
+    (
+        "GET",
+        "/admin/utilisateurs",
+        Access::Roles(&ADMIN, "/admin/utilisateurs"),
+    ),
+    (
+        "GET",
+        "/admin/utilisateurs/nouveau",
+        Access::Roles(&ADMIN, "/admin/utilisateurs/nouveau"),
+    ),
+    (
+        "POST",
+        "/admin/utilisateurs",
+        Access::Roles(&ADMIN, "/admin/utilisateurs"),
+    ),
+    (
+        "GET",
+        "/admin/utilisateurs/{id}",
+        Access::Roles(&ADMIN, "/admin/utilisateurs/{admin}"),
+    ),
+    (
+        "POST",
+        "/admin/utilisateurs/{id}",
+        Access::Roles(&ADMIN, "/admin/utilisateurs/{admin}"),
+    ),
+];
+
+const ALL_ROLES: [Role; 3] = [Role::Agent, Role::Admin, Role::Provider];
+const ADMIN: [Role; 1] = [Role::Admin];
+
+/// Objects that fill a route's parameters.
+#[derive(Clone, Copy, Debug)]
+struct Objects {
+    session: &'static str,
+    candidat: i64,
+    /// Only the candidate lies outside, as a candidate of this session: the session is the
+    /// walker's own, and so is the candidate, at another session. Routes of the candidate
+    /// module, which name no session, skip it.
+    only_candidat: bool,
+}
+
+const MISSING: Objects = Objects {
+    session: "TITRE_X_0000_000000",
+    candidat: 999_999_999,
+    only_candidat: false,
+};
+
+/// A role of the walk: its account, and what lies inside and outside its périmètre.
+struct Walker {
+    name: &'static str,
+    /// `None`: not signed in.
+    email: Option<&'static str>,
+    role: Option<Role>,
+    inside: Option<Objects>,
+    /// Sessions (and their candidates) outside the périmètre.
+    outside: Vec<Objects>,
+}
+
+const PROVIDER_EMAIL: &str = "operateur@prestataire.test";
+
+fn walkers() -> Vec<Walker> {
+    let tutorial = Objects {
+        session: TUTORIAL,
+        candidat: HENRI,
+        only_candidat: false,
+    };
+    let seine_saint_denis = Objects {
+        session: "TITRE_T_2026_512377",
+        candidat: 2254201,
+        only_candidat: false,
+    };
+    let reunion = Objects {
+        session: "TITRE_T_2026_512533",
+        candidat: 2254401,
+        only_candidat: false,
+    };
+    // A candidate of another session of the same périmètre is not one of this session's.
+    let paris_other_candidate = Objects {
+        session: TUTORIAL,
+        candidat: 2254101,
+        only_candidat: true,
+    };
+    vec![
+        Walker {
+            name: "anonymous",
+            email: None,
+            role: None,
+            inside: None,
+            outside: vec![tutorial],
+        },
+        Walker {
+            name: "agent of UD 75",
+            email: Some("agent.ud75@demo.ceres.fr"),
+            role: Some(Role::Agent),
+            inside: Some(Objects {
+                session: TUTORIAL,
+                candidat: COLETTE,
+                only_candidat: false,
+            }),
+            outside: vec![seine_saint_denis, reunion, paris_other_candidate],
+        },
+        Walker {
+            name: "agent of UD 93",
+            email: Some("agent.ud93@demo.ceres.fr"),
+            role: Some(Role::Agent),
+            inside: Some(seine_saint_denis),
+            outside: vec![tutorial, reunion],
+        },
+        Walker {
+            name: "agent of the DRIEETS",
+            email: Some("agent.drieets-idf@demo.ceres.fr"),
+            role: Some(Role::Agent),
+            inside: Some(seine_saint_denis),
+            outside: vec![reunion, paris_other_candidate],
+        },
+        Walker {
+            name: "agent of the DEETS 974",
+            email: Some("agent.deets974@demo.ceres.fr"),
+            role: Some(Role::Agent),
+            inside: Some(reunion),
+            outside: vec![tutorial, seine_saint_denis],
+        },
+        Walker {
+            name: "national administrator",
+            email: Some("admin@demo.ceres.fr"),
+            role: Some(Role::Admin),
+            inside: Some(reunion),
+            outside: vec![paris_other_candidate],
+        },
+        Walker {
+            name: "provider operator",
+            email: Some(PROVIDER_EMAIL),
+            role: Some(Role::Provider),
+            inside: None,
+            outside: vec![tutorial, seine_saint_denis, reunion],
+        },
+    ]
+}
+
+fn fill(template: &str, objects: Objects) -> String {
+    template
+        .replace("{id}", objects.session)
+        .replace("{candidat_id}", &objects.candidat.to_string())
+        .replace("{tab}", "tracabilite")
+        .replace("{file}", "diplome.pdf")
+}
+
+/// A 404 page with its one varying part, the error's reference, taken out.
+fn normalised(body: &str) -> String {
+    match body.find("référence : ") {
+        Some(start) => {
+            let end = body[start..].find('<').map_or(body.len(), |e| start + e);
+            format!("{}{}", &body[..start], &body[end..])
+        }
+        None => body.to_owned(),
+    }
+}
+
+struct Answer {
+    status: StatusCode,
+    body: String,
+}
+
+async fn request(app: &TestApp, client: &reqwest::Client, method: &str, path: &str) -> Answer {
+    let method = Method::from_bytes(method.as_bytes()).unwrap();
+    let mut builder = client.request(method.clone(), app.url(path));
+    if method == Method::POST && path.ends_with("/candidats/import") {
+        // The upload form: the token and a file, which the import refuses (no column of
+        // the format), so that what is inside answers its report and changes nothing.
+        let token = app.csrf_token(client).await;
+        let (content_type, body) = upload_body(Some(&token), "walk.csv", b"colonne;inconnue\n");
+        builder = builder.header("content-type", content_type).body(body);
+    } else if method == Method::POST {
+        let token = app.csrf_token(client).await;
+        builder = builder.form(&[("csrf_token", token.as_str()), ("verifie", "oui")]);
+    }
+    let response = builder.send().await.unwrap();
+    Answer {
+        status: response.status(),
+        body: response.text().await.unwrap_or_default(),
+    }
+}
+
+#[tokio::test]
+async fn r12_every_route_answers_404_outside_the_perimetre_exactly_as_for_a_missing_object() {
+    // Every route of the router is in the table, and every line of the table is a route.
+    let routed: BTreeSet<(String, String)> = ceres_web::route_list()
+        .into_iter()
+        .map(|r| (r.method.to_owned(), r.path.to_owned()))
+        .collect();
+    let walked: BTreeSet<(String, String)> = ROUTES
+        .iter()
+        .map(|(method, path, _)| ((*method).to_owned(), (*path).to_owned()))
+        .collect();
+    let not_walked: Vec<_> = routed.difference(&walked).collect();
+    let not_routed: Vec<_> = walked.difference(&routed).collect();
+    assert!(
+        not_walked.is_empty() && not_routed.is_empty(),
+        "routes missing from the walk's table: {not_walked:?}; lines for no route: {not_routed:?}"
+    );
+
+    let app = TestApp::spawn().await;
+    let admin_id = users::find_by_email(&app.db, "admin@demo.ceres.fr")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    add_provider_operator(&app).await;
+    let mut checked = 0;
+
+    for walker in walkers() {
+        let client = match walker.email {
+            Some(email) => app.signed_in(email).await,
+            None => browser(),
+        };
+        let not_found_page = request(&app, &client, "GET", "/nulle-part").await;
+        assert_eq!(not_found_page.status, StatusCode::NOT_FOUND);
+
+        for &(method, template, access) in ROUTES {
+            let who = format!("{} {method} {template}", walker.name);
+            match access {
+                Access::Public(path) | Access::SignInFlow(path) => {
+                    if method == "POST" && template == "/deconnexion" {
+                        continue; // signing out here would end the walker's session
+                    }
+                    let answer = request(&app, &client, method, path).await;
+                    let configured_elsewhere = template.starts_with("/connexion/oidc");
+                    assert!(
+                        answer.status != StatusCode::FORBIDDEN
+                            && (configured_elsewhere || answer.status != StatusCode::NOT_FOUND),
+                        "{who}: {}",
+                        answer.status
+                    );
+                }
+                Access::Roles(roles, path) => {
+                    let path = path.replace("{admin}", &admin_id);
+                    let answer = request(&app, &client, method, &path).await;
+                    match walker.role {
+                        None => assert_eq!(answer.status, StatusCode::SEE_OTHER, "{who}"),
+                        Some(role) if roles.contains(&role) => assert!(
+                            answer.status.is_success()
+                                || answer.status.is_redirection()
+                                || answer.status == StatusCode::UNPROCESSABLE_ENTITY,
+                            "{who}: {}",
+                            answer.status
+                        ),
+                        Some(_) => {
+                            assert_eq!(answer.status, StatusCode::NOT_FOUND, "{who}");
+                            assert_eq!(
+                                normalised(&answer.body),
+                                normalised(&not_found_page.body),
+                                "{who}: the refusal differs from an unknown page"
+                            );
+                        }
+                    }
+                }
+                Access::Perimetre => {
+                    let missing = request(&app, &client, method, &fill(template, MISSING)).await;
+                    for outside in &walker.outside {
+                        let names_both =
+                            template.contains("{id}") && template.contains("{candidat_id}");
+                        if outside.only_candidat && !names_both {
+                            continue;
+                        }
+                        let answer =
+                            request(&app, &client, method, &fill(template, *outside)).await;
+                        if walker.role.is_none() {
+                            assert_eq!(answer.status, StatusCode::SEE_OTHER, "{who}");
+                            assert_eq!(missing.status, StatusCode::SEE_OTHER, "{who}");
+                            continue;
+                        }
+                        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{who} {outside:?}");
+                        assert_eq!(missing.status, StatusCode::NOT_FOUND, "{who} missing");
+                        assert_eq!(
+                            normalised(&answer.body),
+                            normalised(&missing.body),
+                            "{who} {outside:?}: outside the périmètre differs from missing"
+                        );
+                        checked += 1;
+                    }
+                    // What lies inside answers: the walk has teeth.
+                    if let Some(inside) = walker.inside {
+                        let answer = request(&app, &client, method, &fill(template, inside)).await;
+                        assert!(
+                            answer.status != StatusCode::NOT_FOUND
+                                && answer.status != StatusCode::FORBIDDEN,
+                            "{who} {inside:?} inside the périmètre: {}",
+                            answer.status
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    assert!(checked > 50, "only {checked} refusals were compared");
+    app.cleanup().await;
+}
+
+/// An operator of the print provider: no structure, no session.
+async fn add_provider_operator(app: &TestApp) {
+    let hash = ceres_web::auth::hash_password(ceres::demo::DEMO_PASSWORD).unwrap();
+    users::upsert(
+        &app.db,
+        &User {
+            id: ceres_store::new_id(),
+            email: PROVIDER_EMAIL.into(),
+            display_name: "Opérateur du prestataire".into(),
+            password_hash: hash,
+            role: Role::Provider.code().into(),
+            structure_id: None,
+            created_at: super::NOW.into(),
+            disabled_at: None,
+            oidc_subject: None,
+        },
+    )
+    .await
+    .unwrap();
+}
