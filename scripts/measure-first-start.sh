@@ -18,9 +18,15 @@ end=$(date +%s%N)
 echo "first start to served page: $(( (end - start) / 1000000 )) ms"
 
 jar=$dir/cookies
+# The sign-in form carries a CSRF token tied to the web session (issue 8).
+token=$(curl -sf -c "$jar" -b "$jar" "http://$address/connexion" \
+  | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n 1)
 curl -sf -o /dev/null -c "$jar" -b "$jar" \
+  --data-urlencode "csrf_token=$token" \
   -d 'email=agent.ud75@demo.ceres.fr&password=ceres-demo-2026' "http://$address/connexion"
-curl -sf -o /dev/null -b "$jar" "http://$address/sessions/TITRE_B_2023_470415/candidats"
+status=$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" \
+  "http://$address/sessions/TITRE_B_2023_470415/candidats")
+[ "$status" = 200 ] || { echo "candidate list answered $status: sign-in failed" >&2; exit 1; }
 curl -sf -o /dev/null -b "$jar" \
   "http://$address/sessions/TITRE_B_2023_470415/candidats/2122559/apercu/diplome.pdf"
 grep VmHWM "/proc/$pid/status"
