@@ -498,14 +498,28 @@ fn optional_rncp_number(row: &Row<'_>, column: Column) -> Result<Option<String>,
 }
 
 /// `niveau3` … `niveau8`, the levels of the cadre national des certifications.
+///
+/// Titres registered before the décret n° 2019-14 carry the former nomenclature in roman
+/// numerals (`niveauV`, `niveau V` or `V`); they are read through the décret's
+/// correspondence table: V → 3, IV → 4, III → 5, II → 6, I → 7.
 fn parse_niveau(row: &Row<'_>, column: Column) -> Result<i64, ImportError> {
     let value = row.get(column);
-    match value
-        .strip_prefix("niveau")
-        .and_then(|digit| digit.parse::<i64>().ok())
-    {
-        Some(niveau @ 3..=8) => Ok(niveau),
-        _ => Err(row.error(column, format!("unknown level {value:?}"))),
+    niveau_of(value).ok_or_else(|| row.error(column, format!("unknown level {value:?}")))
+}
+
+fn niveau_of(value: &str) -> Option<i64> {
+    let level = value.trim();
+    let level = level.strip_prefix("niveau").unwrap_or(level).trim();
+    match level {
+        "V" => Some(3),
+        "IV" => Some(4),
+        "III" => Some(5),
+        "II" => Some(6),
+        "I" => Some(7),
+        digit => match digit.parse::<i64>() {
+            Ok(niveau @ 3..=8) => Some(niveau),
+            _ => None,
+        },
     }
 }
 
@@ -740,5 +754,20 @@ mod tests {
             "MINISTERE DE LA TRANSITION ECOLOGIQUE ET SOLIDAIRE"
         ));
         assert!(!is_employment_ministry("Retravailler dans l'ouest"));
+    }
+
+    #[test]
+    fn former_roman_levels_read_through_the_2019_correspondence() {
+        assert_eq!(niveau_of("niveau3"), Some(3));
+        assert_eq!(niveau_of("niveau8"), Some(8));
+        assert_eq!(niveau_of("niveauV"), Some(3));
+        assert_eq!(niveau_of("niveau V"), Some(3));
+        assert_eq!(niveau_of("IV"), Some(4));
+        assert_eq!(niveau_of("niveauIII"), Some(5));
+        assert_eq!(niveau_of("niveauII"), Some(6));
+        assert_eq!(niveau_of("niveauI"), Some(7));
+        assert_eq!(niveau_of("niveau2"), None);
+        assert_eq!(niveau_of("niveauVI"), None);
+        assert_eq!(niveau_of(""), None);
     }
 }
