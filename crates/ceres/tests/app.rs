@@ -467,6 +467,56 @@ async fn r2_previews_are_pdfs_of_the_documents_the_candidate_receives_and_leave_
     app.cleanup().await;
 }
 
+#[tokio::test]
+async fn r7_the_attestation_is_downloaded_for_an_admis_candidate_after_the_first_request() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in("agent.ud75@demo.ceres.fr").await;
+    let attestation = |candidat: i64| {
+        app.url(&format!(
+            "/sessions/{TUTORIAL}/candidats/{candidat}/attestation-reussite.pdf"
+        ))
+    };
+    let list_path = format!("/sessions/{TUTORIAL}/candidats");
+
+    let before = agent.get(attestation(HENRI)).send().await.unwrap();
+    let (_, list_before) = get_page(&agent, &app, &list_path).await;
+    assert_eq!(
+        send(&agent, &app, HENRI, true).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (_, list_after) = get_page(&agent, &app, &list_path).await;
+    let after = agent.get(attestation(HENRI)).send().await.unwrap();
+    let after_type = after.headers()["content-type"].to_str().unwrap().to_owned();
+    let after_disposition = after.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let after_status = after.status();
+    let pdf = after.bytes().await.unwrap();
+    // Colette is Admis too, but nothing was requested for her yet.
+    let colette = agent.get(attestation(COLETTE)).send().await.unwrap();
+    let (_, trail) = get_page(&agent, &app, &format!("/sessions/{TUTORIAL}/tracabilite")).await;
+
+    assert_eq!(before.status(), StatusCode::NOT_FOUND);
+    let link = format!("/candidats/{HENRI}/attestation-reussite.pdf");
+    assert!(!list_before.contains(&link), "{list_before}");
+    assert!(list_after.contains(&link), "{list_after}");
+    assert!(!list_after.contains(&format!("/candidats/{COLETTE}/attestation-reussite.pdf")));
+    assert_eq!(after_status, StatusCode::OK);
+    assert_eq!(after_type, "application/pdf");
+    assert!(
+        after_disposition.starts_with("attachment"),
+        "{after_disposition}"
+    );
+    assert!(pdf.starts_with(b"%PDF"));
+    assert_eq!(colette.status(), StatusCode::NOT_FOUND);
+    assert!(
+        trail.contains("Attestation de réussite téléchargée"),
+        "{trail}"
+    );
+    app.cleanup().await;
+}
+
 fn numero_of(report: &render_command::RenderReport, kind: DocumentKind) -> String {
     let file = report.rendered.iter().find(|f| f.kind == kind);
     file.and_then(|f| f.numero.clone())

@@ -106,6 +106,12 @@ pub fn refusals_for_initial_request(ctx: &InitialRequestContext<'_>) -> Vec<Refu
     refusals
 }
 
+/// R7: the attestation de réussite is offered to an Admis candidate once the initial print
+/// request is recorded, never before (the diploma it announces is then on its way).
+pub fn attestation_offered(resultat: Option<Resultat>, initial_request_recorded: bool) -> bool {
+    resultat == Some(Resultat::Admis) && initial_request_recorded
+}
+
 /// The documents a candidate receives for a result, in the order they go into the envelope:
 /// the cover letter, the diploma and the livret for an Admis candidate; the notification
 /// d'échec for a Non admis one, with the livret when some CCPs were obtained.
@@ -264,5 +270,13 @@ mod tests {
             initial_request_line(date(2022, 11, 29)),
             "Demande d'impression initiale transmise le 29/11/2022"
         );
+    }
+
+    #[test]
+    fn r7_the_attestation_is_offered_to_admis_candidates_after_the_first_request() {
+        assert!(attestation_offered(Some(Resultat::Admis), true));
+        assert!(!attestation_offered(Some(Resultat::Admis), false));
+        assert!(!attestation_offered(Some(Resultat::NonAdmis), true));
+        assert!(!attestation_offered(None, true));
     }
 }

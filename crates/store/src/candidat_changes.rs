@@ -288,6 +288,29 @@ pub async fn save_draft(
     Ok(ChangeOutcome::Done { revision })
 }
 
+/// R7, R13: an attestation de réussite was produced for the candidate at a session; it is
+/// rendered on the fly and never stored, so the traçabilité is its only record.
+pub async fn record_attestation_issued(
+    db: &Db,
+    candidat_id: i64,
+    session_id: &str,
+    author: Author<'_>,
+) -> Result<(), StoreError> {
+    let at = timestamp_text(author.now);
+    let mut tx = db.pool().begin().await?;
+    let event = CandidatEvent {
+        candidat_id,
+        session_id: Some(session_id),
+        action: "attestation.issued",
+        before: None,
+        after: json!({ "kind": "attestation-reussite", "session_id": session_id }),
+    };
+    record_event(&mut tx, &at, author.actor, event).await?;
+    tx.commit().await?;
+    tracing::info!(candidat.id = candidat_id, "attestation de réussite issued");
+    Ok(())
+}
+
 /// Inserts a validated record inside the caller's transaction, unless the id exists;
 /// answers whether it was inserted.
 pub(crate) async fn insert_valid(

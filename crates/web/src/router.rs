@@ -23,6 +23,7 @@ use crate::pages::admin::{
     new_user::{create_user, show_new_user},
 };
 use crate::pages::candidats::{
+    download_attestation::download_attestation,
     edit_candidat::edit_candidat,
     import_candidats::{IMPORT_MAX_BYTES, import_candidats},
     list_candidats::list_candidats,
@@ -120,6 +121,10 @@ fn routes() -> Routes {
         .get(
             "/sessions/{id}/candidats/{candidat_id}/apercu/{file}",
             preview_document,
+        )
+        .get(
+            "/sessions/{id}/candidats/{candidat_id}/attestation-reussite.pdf",
+            download_attestation,
         )
         .post(
             "/sessions/{id}/candidats/{candidat_id}/demande-impression",

@@ -73,6 +73,11 @@ const ROUTES: &[(&str, &str, Access)] = &[
         Access::Perimetre,
     ),
     (
+        "GET",
+        "/sessions/{id}/candidats/{candidat_id}/attestation-reussite.pdf",
+        Access::Perimetre,
+    ),
+    (
         "POST",
         "/sessions/{id}/candidats/{candidat_id}/demande-impression",
         Access::Perimetre,

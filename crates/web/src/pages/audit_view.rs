@@ -78,6 +78,7 @@ pub fn action_label(code: &str) -> &str {
         "candidat.returned_to_draft" => "Retour à l'état brouillon",
         "candidat.updated" => "Modification des informations du candidat",
         "candidat.validated" => "Validation des informations du candidat",
+        "attestation.issued" => "Attestation de réussite téléchargée",
         "candidat.imported" => "Candidat créé par import",
         "candidat.contact_purged" => "Coordonnées effacées au terme de leur conservation",
         "inscription.created" => "Inscription à la session par import",

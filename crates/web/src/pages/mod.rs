@@ -164,6 +164,8 @@ pub struct CandidatView {
     pub review_href: String,
     /// The candidate module's page, opened from this session.
     pub record_href: String,
+    /// R7: the attestation de réussite, once it is offered.
+    pub attestation_href: Option<String>,
 }
 
 impl CandidatView {
@@ -193,6 +195,16 @@ impl CandidatView {
             initial_request,
             review_href: format!("/sessions/{session_id}/candidats/{}", row.id),
             record_href: format!("/candidats/{}?session={session_id}", row.id),
+            attestation_href: print::attestation_offered(
+                row.resultat.as_deref().and_then(Resultat::from_code),
+                row.initial_requested_on.is_some(),
+            )
+            .then(|| {
+                format!(
+                    "/sessions/{session_id}/candidats/{}/attestation-reussite.pdf",
+                    row.id
+                )
+            }),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! validation).
 
 pub mod candidat_record;
+pub mod download_attestation;
 pub mod edit_candidat;
 pub mod import_candidats;
 pub mod list_candidats;
