@@ -337,6 +337,21 @@ async fn r12_every_route_answers_404_outside_the_perimetre_exactly_as_for_a_miss
         .unwrap()
         .id;
     add_provider_operator(&app).await;
+    // Every Admis candidate has had an initial print request, so that the routes offered
+    // after it (the attestation de réussite, R7) answer inside the périmètre and a 404
+    // outside can only come from the périmètre.
+    sqlx::query(
+        "INSERT INTO print_request (id, session_id, candidat_id, kind, sequence, requested_at, \
+             requested_on, requested_by) \
+         SELECT 'walk-' || i.session_id || '-' || i.candidat_id, i.session_id, i.candidat_id, \
+             'initiale', 0, '2026-12-03T09:00:00Z', '2026-12-03', 'walk' \
+         FROM inscription i WHERE i.resultat = 'admis' AND NOT EXISTS (SELECT 1 \
+             FROM print_request r WHERE r.session_id = i.session_id \
+             AND r.candidat_id = i.candidat_id AND r.sequence = 0)",
+    )
+    .execute(app.db.pool())
+    .await
+    .unwrap();
     let mut checked = 0;
 
     for walker in walkers() {
