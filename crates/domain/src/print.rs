@@ -142,6 +142,41 @@ pub fn initial_request_line(on: Date) -> String {
     )
 }
 
+/// R6: calendar days (Europe/Paris) after the last request before a duplicata may be asked.
+pub const DUPLICATA_DELAY_DAYS: i64 = 7;
+
+/// R6: the first Europe/Paris calendar day on which a duplicata may be requested, the 7th
+/// after the last request (initial or duplicata). Counted in calendar dates, never in hours,
+/// so a daylight-saving change in between moves nothing.
+pub fn duplicata_possible_from(last_request_on: Date) -> Date {
+    last_request_on
+        .checked_add(jiff::Span::new().days(DUPLICATA_DELAY_DAYS))
+        .expect("a request date is far from the end of the calendar")
+}
+
+/// R6: why a duplicata cannot be requested `today` (a Europe/Paris date), naming the date
+/// from which it can; `None` when it can.
+pub fn duplicata_refusal(last_request_on: Date, today: Date) -> Option<String> {
+    let from = duplicata_possible_from(last_request_on);
+    (today < from).then(|| {
+        format!(
+            "Un duplicata ne peut être demandé qu'à partir du {} : la dernière demande a été \
+             transmise le {} et {DUPLICATA_DELAY_DAYS} jours doivent s'écouler.",
+            french::short_date(from),
+            french::short_date(last_request_on)
+        )
+    })
+}
+
+/// The candidate list's line for the duplicatas requested: the date of the last and their
+/// number, as the tutorial writes it.
+pub fn duplicata_request_line(last_on: Date, count: usize) -> String {
+    format!(
+        "Dernière demande de duplicatas transmise le {} ({count})",
+        french::short_date(last_on)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use jiff::civil::date;
@@ -278,5 +313,63 @@ mod tests {
         assert!(!attestation_offered(Some(Resultat::Admis), false));
         assert!(!attestation_offered(Some(Resultat::NonAdmis), true));
         assert!(!attestation_offered(None, true));
+    }
+
+    fn paris_date(instant: &str) -> Date {
+        let at: jiff::Timestamp = instant.parse().unwrap();
+        at.to_zoned_datetime(crate::clock::paris()).date()
+    }
+
+    #[test]
+    fn r6_a_duplicata_is_refused_at_day_6_with_its_date_and_accepted_at_days_7_and_8() {
+        let last = jiff::civil::date(2026, 12, 3);
+        let refusal = duplicata_refusal(last, jiff::civil::date(2026, 12, 9)).unwrap();
+        assert!(refusal.contains("à partir du 10/12/2026"), "{refusal}");
+        assert!(refusal.contains("transmise le 03/12/2026"), "{refusal}");
+        assert!(duplicata_refusal(last, jiff::civil::date(2026, 12, 3)).is_some());
+        assert_eq!(
+            duplicata_refusal(last, jiff::civil::date(2026, 12, 10)),
+            None
+        );
+        assert_eq!(
+            duplicata_refusal(last, jiff::civil::date(2026, 12, 11)),
+            None
+        );
+        // Across the end of the year.
+        assert_eq!(
+            duplicata_possible_from(jiff::civil::date(2026, 12, 28)),
+            jiff::civil::date(2027, 1, 4)
+        );
+    }
+
+    #[test]
+    fn r6_the_delay_counts_paris_calendar_days_across_a_daylight_saving_change() {
+        // Requested at 00:30 in Paris on 25 March 2026 (23:30 UTC the day before); summer
+        // time begins on 29 March.
+        let last = paris_date("2026-03-24T23:30:00Z");
+        assert_eq!(last, jiff::civil::date(2026, 3, 25));
+        // 23:30 in Paris on 31 March, summer time: still day 6.
+        let day_6 = paris_date("2026-03-31T21:30:00Z");
+        assert_eq!(day_6, jiff::civil::date(2026, 3, 31));
+        assert!(duplicata_refusal(last, day_6).is_some());
+        // 00:30 in Paris on 1 April: day 7, though only 167 hours have passed.
+        let day_7 = paris_date("2026-03-31T22:30:00Z");
+        assert_eq!(day_7, jiff::civil::date(2026, 4, 1));
+        assert_eq!(duplicata_refusal(last, day_7), None);
+        // Back to winter time on 25 October 2026: the same count.
+        let autumn = paris_date("2026-10-20T10:00:00Z");
+        assert!(duplicata_refusal(autumn, paris_date("2026-10-26T22:59:00Z")).is_some());
+        assert_eq!(
+            duplicata_refusal(autumn, paris_date("2026-10-26T23:00:00Z")),
+            None
+        );
+    }
+
+    #[test]
+    fn r6_the_list_line_gives_the_last_duplicata_date_and_their_number() {
+        assert_eq!(
+            duplicata_request_line(jiff::civil::date(2026, 12, 11), 2),
+            "Dernière demande de duplicatas transmise le 11/12/2026 (2)"
+        );
     }
 }
