@@ -15,6 +15,9 @@ use ceres_store::issued_documents::{self, Issue, NewIssuedDocument};
 use ceres_store::sessions::SessionRow;
 use ceres_store::{parse_date, referentiel, structures};
 
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
 use crate::pages::birth_place;
 use crate::pages::candidats::record_of;
 use crate::{AppError, AppState};
@@ -180,12 +183,30 @@ pub async fn render_print_version(
         });
     }
 
+    let pdf = render_pdf(state, model.clone()).await?;
+    Ok((model, pdf))
+}
+
+/// Renders a document off the async threads: Typst is CPU-bound.
+pub async fn render_pdf(state: &AppState, model: DocumentModel) -> Result<Vec<u8>, AppError> {
     let renderer = state.renderer.clone();
-    let rendered = model.clone();
-    let pdf = tokio::task::spawn_blocking(move || renderer.render_pdf(&rendered))
+    let pdf = tokio::task::spawn_blocking(move || renderer.render_pdf(&model))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))??;
-    Ok((model, pdf))
+    Ok(pdf)
+}
+
+/// A PDF answer, never cached; `disposition` is `inline` or `attachment` with its file name.
+pub fn pdf_response(pdf: Vec<u8>, disposition: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        pdf,
+    )
+        .into_response()
 }
 
 /// The recipient's lines on a letter, under NF Z10-011. An address the norm cannot write is

@@ -3,8 +3,7 @@
 //! request is recorded; each download is written in the traçabilité.
 
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use ceres_domain::document::{DocumentKind, DocumentVersion};
 use ceres_domain::print::attestation_offered;
 use ceres_domain::session::Resultat;
@@ -12,7 +11,7 @@ use ceres_store::candidat_changes::{self, Author};
 
 use super::review_candidat::ReviewContext;
 use crate::auth::CurrentUser;
-use crate::documents::build_model;
+use crate::documents::{build_model, pdf_response, render_pdf};
 use crate::{AppError, AppState};
 
 pub async fn download_attestation(
@@ -39,10 +38,7 @@ pub async fn download_attestation(
         DocumentVersion::Impression,
     )
     .await?;
-    let renderer = state.renderer.clone();
-    let pdf = tokio::task::spawn_blocking(move || renderer.render_pdf(&model))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let pdf = render_pdf(&state, model).await?;
     candidat_changes::record_attestation_issued(
         &state.db,
         row.id,
@@ -55,13 +51,5 @@ pub async fn download_attestation(
     .await?;
 
     let disposition = format!("attachment; filename=\"attestation-reussite-{candidat_id}.pdf\"");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        pdf,
-    )
-        .into_response())
+    Ok(pdf_response(pdf, disposition))
 }

@@ -2,15 +2,14 @@
 //! document (R2): read-only, without security features, never numbered.
 
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use ceres_domain::document::{DocumentKind, DocumentVersion};
 use ceres_domain::print::documents_for;
 use ceres_domain::session::Resultat;
 
 use super::review_candidat::ReviewContext;
 use crate::auth::CurrentUser;
-use crate::documents::build_model;
+use crate::documents::{build_model, pdf_response, render_pdf};
 use crate::{AppError, AppState};
 
 pub async fn preview_document(
@@ -42,23 +41,12 @@ pub async fn preview_document(
         DocumentVersion::Apercu,
     )
     .await?;
-    let renderer = state.renderer.clone();
-    let pdf = tokio::task::spawn_blocking(move || renderer.render_pdf(&model))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let pdf = render_pdf(&state, model).await?;
 
     let disposition = format!(
         "inline; filename=\"apercu-{}-{}.pdf\"",
         kind.slug(),
         candidat_id
     );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        pdf,
-    )
-        .into_response())
+    Ok(pdf_response(pdf, disposition))
 }
