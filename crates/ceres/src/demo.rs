@@ -166,6 +166,7 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<()> {
                 contact_nom: s.contact.0.into(),
                 telephone: s.contact.1.into(),
                 courriel: s.contact.2.into(),
+                entete_lignes: serde_json::to_string(&structures::DEFAULT_ENTETE)?,
             },
         )
         .await?;
@@ -225,6 +226,7 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<()> {
         titre: ("TP-00463", Some("2018-09-20")),
         centre: ("klee-idf", "75", "11"),
         state: "validee",
+        nature: "titre",
         start: jiff::civil::date(2022, 11, 7),
         validated: Some(jiff::civil::date(2022, 11, 16)),
         validated_by: "agent.ud75@demo.ceres.fr",
@@ -256,13 +258,14 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<()> {
 
     // More validated sessions, relative to today so that they are recent.
     let recent = |days: i64| today.checked_sub(days.days()).expect("a date in range");
-    let more: [(SessionSpec, Vec<DemoCandidat>); 4] = [
+    let more: [(SessionSpec, Vec<DemoCandidat>); 6] = [
         (
             SessionSpec {
                 id: "TITRE_T_2026_512204",
                 titre: ("RNCP403", None),
                 centre: ("klee-idf", "75", "11"),
                 state: "validee",
+                nature: "titre",
                 start: recent(30),
                 validated: Some(recent(20)),
                 validated_by: "agent.ud75@demo.ceres.fr",
@@ -316,6 +319,7 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<()> {
                 titre: ("RNCP17791", None),
                 centre: ("montreuil-formation", "93", "11"),
                 state: "validee",
+                nature: "titre",
                 start: recent(25),
                 validated: Some(recent(15)),
                 validated_by: "agent.ud93@demo.ceres.fr",
@@ -359,6 +363,7 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<()> {
                 titre: ("RNCP278", None),
                 centre: ("montreuil-formation", "93", "11"),
                 state: "en_attente_de_validation",
+                nature: "titre",
                 start: recent(6),
                 validated: None,
                 validated_by: "",
@@ -380,6 +385,7 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<()> {
                 titre: ("RNCP193", None),
                 centre: ("st-denis-reunion", "974", "04"),
                 state: "validee",
+                nature: "titre",
                 start: recent(21),
                 validated: Some(recent(12)),
                 validated_by: "agent.deets974@demo.ceres.fr",
@@ -407,6 +413,52 @@ pub async fn load(db: &Db, clock: &dyn Clock) -> anyhow::Result<()> {
                 ),
             ],
         ),
+        // A progressive path: the candidate sits CCPs alone and receives the livret alone.
+        (
+            SessionSpec {
+                id: "CCP_T_2026_512610",
+                titre: ("RNCP403", None),
+                centre: ("klee-idf", "75", "11"),
+                state: "validee",
+                nature: "ccp",
+                start: recent(28),
+                validated: Some(recent(18)),
+                validated_by: "agent.ud75@demo.ceres.fr",
+            },
+            vec![(
+                2254501,
+                "madame",
+                "GARNIER",
+                "Ophélie",
+                "1992-03-08",
+                "75112",
+                "admis",
+                "RNCP403BC02",
+            )],
+        ),
+        // A certificat complémentaire de spécialisation, taken after the titre.
+        (
+            SessionSpec {
+                id: "CCS_T_2026_512688",
+                titre: ("RNCP30173", None),
+                centre: ("montreuil-formation", "93", "11"),
+                state: "validee",
+                nature: "ccs",
+                start: recent(26),
+                validated: Some(recent(16)),
+                validated_by: "agent.ud93@demo.ceres.fr",
+            },
+            vec![(
+                2254601,
+                "monsieur",
+                "LEROY",
+                "Maxime",
+                "1987-10-02",
+                "93048",
+                "admis",
+                "RNCP30173BC03",
+            )],
+        ),
     ];
     for (spec, candidats) in &more {
         add_session(db, spec, candidats, &at).await?;
@@ -423,6 +475,8 @@ struct SessionSpec {
     /// Centre id, département, région.
     centre: (&'static str, &'static str, &'static str),
     state: &'static str,
+    /// A `SessionNature` code.
+    nature: &'static str,
     start: Date,
     validated: Option<Date>,
     validated_by: &'static str,
@@ -449,6 +503,7 @@ async fn add_session(
             departement_code: spec.centre.1,
             region_code: spec.centre.2,
             state: spec.state,
+            nature: spec.nature,
             date_debut: &date_debut,
             date_fin: &date_fin,
             date_jury: Some(&date_fin),

@@ -18,6 +18,7 @@ use ceres_domain::{Clock, SystemClock};
 use ceres_render::Renderer;
 use ceres_store::Db;
 use ceres_web::AppState;
+use ceres_web::files::FileStore;
 use tokio::net::TcpListener;
 
 use crate::settings::Settings;
@@ -66,6 +67,7 @@ pub fn app_state(
     secure_cookies: bool,
     signing: SigningSecret,
     public_url: &str,
+    files: FileStore,
 ) -> AppState {
     ceres_web::install_tls_provider();
     AppState {
@@ -76,6 +78,7 @@ pub fn app_state(
         signing: Arc::new(signing),
         public_url: public_url.to_owned(),
         oidc: None,
+        files,
     }
 }
 
@@ -111,11 +114,20 @@ pub async fn serve(
     let secure = settings
         .secure_cookies
         .unwrap_or(!address.ip().is_loopback());
-    let mut state = app_state(db, clock, secure, signing, &settings.public_url);
+    let files = settings.file_store()?;
+    let mut state = app_state(db, clock, secure, signing, &settings.public_url, files);
     if let Some(oidc) = &settings.oidc {
         state = with_oidc(state, oidc.clone())?;
         tracing::info!(oidc.issuer = %oidc.issuer, "OpenID Connect sign-in enabled");
     }
+    // The job worker: renders requests and builds lots (one per process; several processes
+    // on one PostgreSQL share the jobs).
+    let owner = format!("{}-{}", std::process::id(), ceres_store::new_id());
+    tokio::spawn(ceres_web::pipeline::run_forever(
+        state.clone(),
+        owner,
+        settings.cutoff_hour,
+    ));
     let app = ceres_web::router(state);
 
     if let Some(path) = port_file {

@@ -68,13 +68,36 @@ enum Command {
         /// apercu (the harmless preview), impression or duplicata.
         #[arg(long, default_value = "apercu", value_parser = parse_version)]
         version: DocumentVersion,
-        /// Only these documents (diplome, livret, lettre-accompagnement, notification-echec,
-        /// attestation-reussite); by default those the candidate receives.
+        /// Only these documents (diplome, diplome-ccs, livret, lettre-accompagnement,
+        /// notification-echec, attestation-reussite); by default those the candidate
+        /// receives.
         #[arg(long = "kind", value_parser = parse_kind)]
         kinds: Vec<DocumentKind>,
         /// Folder to write into; files go to <out>/<session>/.
         #[arg(long, default_value = "rendu")]
         out: PathBuf,
+    },
+    /// Measure; prints figures, changes nothing.
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Render print versions of the tutorial's documents, each for its own candidate, and
+    /// print documents per second and the process's peak memory (VmHWM).
+    Render {
+        /// Documents of each kind, per thread count.
+        #[arg(long, default_value_t = 1000)]
+        count: usize,
+        /// Thread counts to measure, in turn (repeat the option: --threads 1 --threads 2).
+        #[arg(long, default_values_t = [1, 2])]
+        threads: Vec<usize>,
+        /// Only these documents (slugs as for `render`); by default every kind.
+        #[arg(long = "kind", value_parser = parse_kind)]
+        kinds: Vec<DocumentKind>,
     },
 }
 
@@ -197,7 +220,8 @@ async fn main() -> anyhow::Result<()> {
             let db = ceres::prepare_database(&settings).await?;
             let signing = ceres::signing::load_signing_key(&settings)?;
             let clock = std::sync::Arc::new(ceres_domain::SystemClock);
-            let state = ceres::app_state(db, clock, true, signing, &settings.public_url);
+            let files = settings.file_store()?;
+            let state = ceres::app_state(db, clock, true, signing, &settings.public_url, files);
             let request = RenderRequest {
                 session_id: session,
                 candidat_id: candidat,
@@ -223,5 +247,48 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Bench {
+            what:
+                BenchCommand::Render {
+                    count,
+                    threads,
+                    kinds,
+                },
+        } => bench_render(count, &threads, kinds),
     }
+}
+
+/// `ceres bench render`: one line per kind and thread count, then the peak memory.
+fn bench_render(count: usize, threads: &[usize], kinds: Vec<DocumentKind>) -> anyhow::Result<()> {
+    use ceres_render::bench;
+
+    let kinds = if kinds.is_empty() {
+        DocumentKind::all().to_vec()
+    } else {
+        kinds
+    };
+    let started = std::time::Instant::now();
+    let renderer = ceres_render::Renderer::new();
+    bench::run(&renderer, DocumentKind::Diplome, 1, 1)?;
+    println!(
+        "start-up and first document: {} ms",
+        started.elapsed().as_millis()
+    );
+    for kind in kinds {
+        for &threads in threads {
+            let report = bench::run(&renderer, kind, count, threads)?;
+            println!(
+                "{count} × {} on {threads} thread(s): {:.2} s, {:.1} documents/s, \
+                 {:.1} KB/document, peak RSS so far {}",
+                kind.slug(),
+                report.elapsed.as_secs_f64(),
+                report.per_second(),
+                report.average_bytes as f64 / 1024.0,
+                report
+                    .peak_rss_kb
+                    .map_or("unknown".to_owned(), |kb| format!("{:.1} MB", kb as f64 / 1024.0)),
+            );
+        }
+    }
+    Ok(())
 }

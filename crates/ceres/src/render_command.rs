@@ -66,6 +66,7 @@ pub async fn render(state: &AppState, request: &RenderRequest) -> anyhow::Result
     std::fs::create_dir_all(&folder)
         .with_context(|| format!("cannot create {}", folder.display()))?;
 
+    let nature = ceres_web::documents::session_nature(&session)?;
     let mut report = RenderReport::default();
     for row in &registered {
         let Some(resultat) = row.resultat.as_deref().and_then(Resultat::from_code) else {
@@ -90,7 +91,7 @@ pub async fn render(state: &AppState, request: &RenderRequest) -> anyhow::Result
 
         let ccps = row.ccps_obtenus.split_whitespace().count();
         let kinds = if request.kinds.is_empty() {
-            documents_for(resultat, ccps)
+            documents_for(nature, resultat, ccps)
         } else {
             request.kinds.clone()
         };
@@ -103,7 +104,8 @@ pub async fn render(state: &AppState, request: &RenderRequest) -> anyhow::Result
                 continue;
             }
             let (model, pdf) = if request.version.is_printed() {
-                render_print_version(state, &session, row, kind, request.version, "cli").await?
+                render_print_version(state, &session, row, kind, request.version, "cli", None)
+                    .await?
             } else {
                 let model = build_model(state, &session, row, kind, request.version).await?;
                 let pdf = state.renderer.render_pdf(&model)?;

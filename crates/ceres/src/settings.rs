@@ -23,6 +23,12 @@ pub struct Settings {
     /// `CERES_OIDC_*`: sign-in through an OpenID Connect provider (ProConnect), when
     /// `CERES_OIDC_ISSUER` is set.
     pub oidc: Option<ceres_web::oidc::OidcSettings>,
+    /// `CERES_FILES_DIR`: the folder of the rendered print versions (default: `fichiers` in
+    /// the data folder).
+    pub files_dir: PathBuf,
+    /// `CERES_LOT_CUTOFF_HOUR`: the hour (0–23, Europe/Paris) after which the day's waiting
+    /// plis go into a lot for the provider (default 18).
+    pub cutoff_hour: i8,
 }
 
 impl std::fmt::Debug for Settings {
@@ -36,11 +42,20 @@ impl std::fmt::Debug for Settings {
             .field("signing_key", &self.signing_key.as_ref().map(|_| "…"))
             .field("public_url", &self.public_url)
             .field("oidc", &self.oidc)
+            .field("files_dir", &self.files_dir)
+            .field("cutoff_hour", &self.cutoff_hour)
             .finish()
     }
 }
 
 impl Settings {
+    /// The file store of the rendered documents.
+    pub fn file_store(&self) -> anyhow::Result<ceres_web::files::FileStore> {
+        ceres_web::files::FileStore::local(&self.files_dir).map_err(|e| {
+            anyhow::anyhow!("cannot open the file store {}: {e}", self.files_dir.display())
+        })
+    }
+
     /// Reads the settings from the environment.
     pub fn from_env() -> anyhow::Result<Settings> {
         let data_dir = PathBuf::from(std::env::var("CERES_DATA_DIR").unwrap_or("var".into()));
@@ -67,7 +82,20 @@ impl Settings {
             );
         }
         let oidc = oidc_settings(&public_url)?;
+        let files_dir = std::env::var("CERES_FILES_DIR")
+            .ok()
+            .filter(|dir| !dir.trim().is_empty())
+            .map_or_else(|| data_dir.join("fichiers"), PathBuf::from);
+        let cutoff_hour = match std::env::var("CERES_LOT_CUTOFF_HOUR") {
+            Ok(text) => match text.trim().parse::<i8>() {
+                Ok(hour) if (0..24).contains(&hour) => hour,
+                _ => anyhow::bail!("CERES_LOT_CUTOFF_HOUR must be an hour from 0 to 23, not {text:?}"),
+            },
+            Err(_) => ceres_web::pipeline::DEFAULT_CUTOFF_HOUR,
+        };
         Ok(Settings {
+            files_dir,
+            cutoff_hour,
             database_url,
             data_dir,
             secure_cookies,

@@ -73,6 +73,8 @@ mod tests {
             signing_key: None,
             public_url: "http://127.0.0.1:8080".to_owned(),
             oidc: None,
+            files_dir: dir.join("fichiers"),
+            cutoff_hour: 18,
         }
     }
 

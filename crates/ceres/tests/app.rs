@@ -41,6 +41,8 @@ struct TestApp {
     /// The scratch PostgreSQL database to drop at the end, with the admin URL.
     postgres: Option<(String, String)>,
     sqlite_dir: Option<std::path::PathBuf>,
+    /// The file store's folder.
+    files_dir: std::path::PathBuf,
 }
 
 impl TestApp {
@@ -86,12 +88,14 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let base = format!("http://{address}");
+        let files_dir = std::env::temp_dir().join(format!("ceres-files-{unique}"));
         let state = ceres::app_state(
             db.clone(),
             Arc::new(clock.clone()),
             false,
             SigningSecret::from_seed([42; 32]),
             "http://ceres.test",
+            ceres_web::files::FileStore::local(&files_dir).expect("file store"),
         );
         let state = configure(state, &base);
         let app = ceres_web::router(state.clone());
@@ -105,6 +109,7 @@ impl TestApp {
             clock,
             postgres,
             sqlite_dir,
+            files_dir,
         }
     }
 
@@ -231,6 +236,7 @@ impl TestApp {
         if let Some(dir) = self.sqlite_dir {
             let _ = std::fs::remove_dir_all(dir);
         }
+        let _ = std::fs::remove_dir_all(self.files_dir);
     }
 }
 

@@ -7,16 +7,21 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::session::SessionNature;
+
 /// The kinds of document of the design brief, §4.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     /// Diplôme de titre professionnel.
     Diplome,
+    /// Diplôme of a certificat complémentaire de spécialisation (CCS), after a CCS session.
+    DiplomeCcs,
     /// Livret de certification: the titre's CCPs, which were obtained and at which session.
     /// Its printed version has a front page; the preview shows only its inside (R2).
     Livret,
-    /// Lettre d'accompagnement (cover letter) sent with the diploma and the livret.
+    /// Lettre d'accompagnement (cover letter) sent with the diploma and the livret, with the
+    /// CCS diploma, or with the livret alone after a CCP session.
     LettreAccompagnement,
     /// Notification d'échec (refusal letter), with the livret when CCPs were obtained.
     NotificationEchec,
@@ -25,8 +30,9 @@ pub enum DocumentKind {
 }
 
 /// Every kind, in a stable order.
-const KINDS: [DocumentKind; 5] = [
+const KINDS: [DocumentKind; 6] = [
     DocumentKind::Diplome,
+    DocumentKind::DiplomeCcs,
     DocumentKind::Livret,
     DocumentKind::LettreAccompagnement,
     DocumentKind::NotificationEchec,
@@ -38,6 +44,7 @@ impl DocumentKind {
     pub fn slug(self) -> &'static str {
         match self {
             DocumentKind::Diplome => "diplome",
+            DocumentKind::DiplomeCcs => "diplome-ccs",
             DocumentKind::Livret => "livret",
             DocumentKind::LettreAccompagnement => "lettre-accompagnement",
             DocumentKind::NotificationEchec => "notification-echec",
@@ -54,6 +61,7 @@ impl DocumentKind {
     pub fn label(self) -> &'static str {
         match self {
             DocumentKind::Diplome => "Diplôme",
+            DocumentKind::DiplomeCcs => "Diplôme de CCS",
             DocumentKind::Livret => "Livret de certification",
             DocumentKind::LettreAccompagnement => "Lettre d'accompagnement",
             DocumentKind::NotificationEchec => "Notification d'échec",
@@ -62,7 +70,7 @@ impl DocumentKind {
     }
 
     /// Every kind, in a stable order.
-    pub const fn all() -> [DocumentKind; 5] {
+    pub const fn all() -> [DocumentKind; 6] {
         KINDS
     }
 }
@@ -199,6 +207,9 @@ pub struct TitreBlock {
     pub journal_officiel: Option<String>,
     /// The blocks (CCP) of the titre and whether the candidate obtained each.
     pub ccps: Vec<CcpLine>,
+    /// After a CCS session: the certificat complémentaire de spécialisation obtained, its
+    /// label without the words "Certificat complémentaire de spécialisation".
+    pub ccs: Option<String>,
 }
 
 /// One CCP of the titre.
@@ -216,6 +227,8 @@ pub struct CcpLine {
 pub struct SessionBlock {
     /// e.g. "TITRE_B_2023_470415".
     pub code: String,
+    /// What the session certifies; the cover letter and the CCS diploma follow it.
+    pub nature: SessionNature,
     /// Result: "Admis" or "Non admis".
     pub resultat: String,
 }
@@ -259,7 +272,12 @@ impl DocumentModel {
             document: self.kind.label().to_owned(),
             titulaire: format!("{} {} {}", c.civilite, c.nom, c.prenoms),
             naissance: format!("{} {} à {}", c.ne, c.naissance, c.lieu_naissance),
-            titre: self.titre.intitule.clone(),
+            titre: match &self.titre.ccs {
+                Some(ccs) if self.kind == DocumentKind::DiplomeCcs => {
+                    format!("{} (CCS : {ccs})", self.titre.intitule)
+                }
+                _ => self.titre.intitule.clone(),
+            },
             rncp: self.titre.rncp.clone(),
             session: self.session.code.clone(),
             etabli: format!("{} le {}", self.etabli.lieu, self.etabli.date),

@@ -89,11 +89,53 @@ pub fn de(label: &str) -> String {
     }
 }
 
+/// The label of a CCS without the words that name its kind, as the RNCP export writes
+/// them: "Certificat complémentaire de spécialisation : Animer …", "Certificat
+/// complémentaire de spécialisation (CCS) - Réaliser …" or "CCS - …" all give the activity.
+pub fn ccs_label(label: &str) -> String {
+    const KIND: &str = "certificat complémentaire de spécialisation";
+    let mut rest = label.trim();
+    if rest.to_lowercase().starts_with(KIND) {
+        rest = &rest[rest.char_indices().nth(KIND.chars().count()).map_or(rest.len(), |(i, _)| i)..];
+        rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix("(CCS)") {
+            rest = after;
+        }
+    } else if let Some(after) = rest.strip_prefix("CCS") {
+        rest = after;
+    }
+    let activity = rest.trim_start_matches([' ', ':', '-', '–', '—', '\u{a0}']).trim();
+    if activity.is_empty() {
+        label.trim().to_owned()
+    } else {
+        activity.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use jiff::civil::date;
 
     use super::*;
+
+    #[test]
+    fn ccs_labels_lose_the_words_naming_their_kind() {
+        for (label, activity) in [
+            (
+                "Certificat complémentaire de spécialisation : Animer des actions de formation",
+                "Animer des actions de formation",
+            ),
+            (
+                "Certificat complémentaire de spécialisation (CCS) - Réaliser des travaux",
+                "Réaliser des travaux",
+            ),
+            ("CCS - Piloter une équipe", "Piloter une équipe"),
+            ("Conduire un engin", "Conduire un engin"),
+            ("Certificat complémentaire de spécialisation", "Certificat complémentaire de spécialisation"),
+        ] {
+            assert_eq!(ccs_label(label), activity, "{label}");
+        }
+    }
 
     #[test]
     fn long_dates_are_written_in_french() {

@@ -7,6 +7,7 @@ pub mod candidat_data;
 pub mod clock;
 pub mod document;
 pub mod french;
+pub mod ledger;
 pub mod perimetre;
 pub mod print;
 pub mod retention;

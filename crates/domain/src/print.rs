@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::candidat::CheckReport;
 use crate::document::DocumentKind;
 use crate::french;
-use crate::session::{Resultat, SessionState};
+use crate::session::{Resultat, SessionNature, SessionState};
 
 /// The kind of a print request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -112,25 +112,30 @@ pub fn attestation_offered(resultat: Option<Resultat>, initial_request_recorded:
     resultat == Some(Resultat::Admis) && initial_request_recorded
 }
 
-/// The documents a candidate receives for a result, in the order they go into the envelope:
-/// the cover letter, the diploma and the livret for an Admis candidate; the notification
-/// d'échec for a Non admis one, with the livret when some CCPs were obtained.
+/// The documents a candidate receives for a result, in the order they go into the envelope.
+///
+/// - A titre session: the cover letter, the diploma and the livret for an Admis candidate;
+///   the notification d'échec for a Non admis one, with the livret when CCPs were obtained.
+/// - A CCP session (a progressive path): the cover letter and the livret alone when CCPs were
+///   obtained; the notification d'échec when none was.
+/// - A CCS session: the cover letter and the CCS diploma for an Admis candidate; the
+///   notification d'échec otherwise.
 ///
 /// The attestation de réussite is not in the envelope: it is downloaded (R7).
-///
-/// Known limit: the CCS diploma, and the cover letter of a livret sent alone (a session
-/// that certifies CCPs only), wait for sessions to say what they certify.
-pub fn documents_for(resultat: Resultat, ccps_obtenus: usize) -> Vec<DocumentKind> {
-    match resultat {
-        Resultat::Admis => vec![
-            DocumentKind::LettreAccompagnement,
-            DocumentKind::Diplome,
-            DocumentKind::Livret,
-        ],
-        Resultat::NonAdmis if ccps_obtenus > 0 => {
-            vec![DocumentKind::NotificationEchec, DocumentKind::Livret]
+pub fn documents_for(
+    nature: SessionNature,
+    resultat: Resultat,
+    ccps_obtenus: usize,
+) -> Vec<DocumentKind> {
+    use DocumentKind::*;
+    match (nature, resultat) {
+        (SessionNature::Titre, Resultat::Admis) => vec![LettreAccompagnement, Diplome, Livret],
+        (SessionNature::Titre, Resultat::NonAdmis) if ccps_obtenus > 0 => {
+            vec![NotificationEchec, Livret]
         }
-        Resultat::NonAdmis => vec![DocumentKind::NotificationEchec],
+        (SessionNature::Ccp, _) if ccps_obtenus > 0 => vec![LettreAccompagnement, Livret],
+        (SessionNature::Ccs, Resultat::Admis) => vec![LettreAccompagnement, DiplomeCcs],
+        _ => vec![NotificationEchec],
     }
 }
 
@@ -278,7 +283,7 @@ mod tests {
     #[test]
     fn admis_receive_letter_diploma_and_livret_non_admis_the_notification() {
         assert_eq!(
-            documents_for(Resultat::Admis, 3),
+            documents_for(SessionNature::Titre, Resultat::Admis, 3),
             vec![
                 DocumentKind::LettreAccompagnement,
                 DocumentKind::Diplome,
@@ -286,7 +291,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            documents_for(Resultat::NonAdmis, 0),
+            documents_for(SessionNature::Titre, Resultat::NonAdmis, 0),
             vec![DocumentKind::NotificationEchec]
         );
     }
@@ -294,8 +299,34 @@ mod tests {
     #[test]
     fn a_non_admis_candidate_with_ccps_also_receives_the_livret() {
         assert_eq!(
-            documents_for(Resultat::NonAdmis, 1),
+            documents_for(SessionNature::Titre, Resultat::NonAdmis, 1),
             vec![DocumentKind::NotificationEchec, DocumentKind::Livret]
+        );
+    }
+
+    #[test]
+    fn a_ccp_session_sends_the_livret_alone_with_its_letter() {
+        for resultat in [Resultat::Admis, Resultat::NonAdmis] {
+            assert_eq!(
+                documents_for(SessionNature::Ccp, resultat, 2),
+                vec![DocumentKind::LettreAccompagnement, DocumentKind::Livret]
+            );
+            assert_eq!(
+                documents_for(SessionNature::Ccp, resultat, 0),
+                vec![DocumentKind::NotificationEchec]
+            );
+        }
+    }
+
+    #[test]
+    fn a_ccs_session_sends_the_ccs_diploma_and_no_livret() {
+        assert_eq!(
+            documents_for(SessionNature::Ccs, Resultat::Admis, 0),
+            vec![DocumentKind::LettreAccompagnement, DocumentKind::DiplomeCcs]
+        );
+        assert_eq!(
+            documents_for(SessionNature::Ccs, Resultat::NonAdmis, 0),
+            vec![DocumentKind::NotificationEchec]
         );
     }
 

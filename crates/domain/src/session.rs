@@ -68,6 +68,45 @@ impl SessionState {
     }
 }
 
+/// What a session certifies: the whole titre, CCPs alone (a candidate's progressive path),
+/// or a certificat complémentaire de spécialisation (CCS), taken once the titre is held.
+/// It decides which documents a candidate receives ([`crate::print::documents_for`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionNature {
+    Titre,
+    Ccp,
+    Ccs,
+}
+
+impl SessionNature {
+    /// Every nature, in a stable order.
+    pub const ALL: [SessionNature; 3] = [SessionNature::Titre, SessionNature::Ccp, SessionNature::Ccs];
+
+    /// The code stored in the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            SessionNature::Titre => "titre",
+            SessionNature::Ccp => "ccp",
+            SessionNature::Ccs => "ccs",
+        }
+    }
+
+    /// Parses a code made by [`SessionNature::code`].
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|nature| nature.code() == code)
+    }
+
+    /// The label shown to agents.
+    pub fn label(self) -> &'static str {
+        match self {
+            SessionNature::Titre => "Titre professionnel",
+            SessionNature::Ccp => "Certificats de compétences professionnelles",
+            SessionNature::Ccs => "Certificat complémentaire de spécialisation",
+        }
+    }
+}
+
 /// A candidate's result at a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -123,5 +162,13 @@ mod tests {
             assert_eq!(SessionState::from_code(state.code()), Some(state));
         }
         assert_eq!(SessionState::from_code("validée"), None);
+    }
+
+    #[test]
+    fn nature_codes_round_trip() {
+        for nature in SessionNature::ALL {
+            assert_eq!(SessionNature::from_code(nature.code()), Some(nature));
+        }
+        assert_eq!(SessionNature::from_code("CCS"), None);
     }
 }

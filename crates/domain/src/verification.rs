@@ -76,8 +76,9 @@ impl fmt::Display for DocumentNumber {
 }
 
 /// The documents that are numbered, with the prefix of their numbers.
-const PREFIXES: [(DocumentKind, &str); 2] = [
+const PREFIXES: [(DocumentKind, &str); 3] = [
     (DocumentKind::Diplome, "DIP"),
+    (DocumentKind::DiplomeCcs, "CCS"),
     (DocumentKind::Livret, "LIV"),
 ];
 

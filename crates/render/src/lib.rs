@@ -8,8 +8,10 @@
 //! Output is PDF/A-2b on A4 paper, one page (two for the printed livret, whose front page
 //! the preview omits), and reproducible: the same model gives the same bytes.
 
+pub mod bench;
 mod diagnostics;
 mod fonts;
+pub mod sample;
 mod world;
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -77,9 +77,14 @@ impl Assets {
         }
     }
 
-    /// The main template of a kind of document.
+    /// The main template of a kind of document. The CCS diploma is the diploma's template,
+    /// which reads the kind to word its title and decision.
     fn main_of(kind: DocumentKind) -> FileId {
-        file_id(&format!("/templates/{}.typ", kind.slug()))
+        let template = match kind {
+            DocumentKind::DiplomeCcs => DocumentKind::Diplome,
+            other => other,
+        };
+        file_id(&format!("/templates/{}.typ", template.slug()))
     }
 }
 

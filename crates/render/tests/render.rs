@@ -190,27 +190,8 @@ fn ink_ratio(pdf: &[u8]) -> f64 {
         .output()
         .expect("pdftoppm");
     std::fs::remove_file(&path).ok();
-    let pgm = output.stdout;
-
-    // Binary PGM: "P5\n<width> <height>\n<max>\n" then one byte a pixel.
-    let mut fields = 0;
-    let mut header_end = 0;
-    let mut in_field = false;
-    for (i, byte) in pgm.iter().enumerate() {
-        if byte.is_ascii_whitespace() {
-            if in_field {
-                fields += 1;
-                in_field = false;
-                if fields == 4 {
-                    header_end = i + 1;
-                    break;
-                }
-            }
-        } else {
-            in_field = true;
-        }
-    }
-    let pixels = &pgm[header_end..];
+    let page = support::parse_pgm(&output.stdout);
+    let pixels = &page.pixels;
     let inked = pixels.iter().filter(|&&level| level < 250).count();
     inked as f64 / pixels.len() as f64
 }
@@ -434,10 +415,18 @@ fn typst_markup_in_names_prints_literally() {
         model.candidat.lieu_naissance = "$x^2$ *gras* _it_ @ref \\ // #{1 + 1}".into();
         model.titre.intitule = "#panic(\"boom\") [x]".into();
         model.titre.de_intitule = "de #panic(\"boom\") [x]".into();
+        if model.titre.ccs.is_some() {
+            model.titre.ccs = Some("#panic(\"ccs\") ]".into());
+        }
         let pdf = render(&model);
         let text = pdf_text(&pdf);
 
         match kind {
+            DocumentKind::DiplomeCcs => {
+                assert_contains(&text, "Monsieur #set page(width: 1pt) ] <script>, né le");
+                assert_contains(&text, "#panic(\"ccs\") ]");
+                assert_contains(&text, "associé au titre professionnel de #panic(\"boom\") [x]");
+            }
             DocumentKind::Diplome => {
                 assert_contains(&text, "Monsieur #set page(width: 1pt) ] <script>, né le");
                 assert_contains(&text, "à $x^2$ *gras* _it_ @ref \\ // #{1 + 1}, a obtenu");
@@ -459,6 +448,59 @@ fn typst_markup_in_names_prints_literally() {
         assert_a4_pages(&pdf, pages_of(kind, Impression));
         assert_nothing_overflows(&pdf);
     }
+}
+
+#[test]
+fn the_ccs_diploma_names_the_ccs_then_its_titre() {
+    let print = pdf_text(&render(&tutorial_model(DocumentKind::DiplomeCcs, Impression)));
+
+    assert_contains(&print, "CERTIFICAT COMPLÉMENTAIRE DE SPÉCIALISATION");
+    assert_contains(
+        &print,
+        "Monsieur BERTRAND Henri, né le 23/04/1981 à Charleville-Mézières (FRANCE), a obtenu, \
+         par décision du jury, le certificat complémentaire de spécialisation : Réaliser des \
+         travaux de maçonnerie paysagère associé au titre professionnel d'Ouvrier du paysage",
+    );
+    assert_contains(&print, "Il est enregistré dans le répertoire national");
+    assert_contains(&print, "Etabli à Paris 7e Arrondissement (Paris) le 16 novembre 2022");
+    assert_lacks(&print, "TITRE PROFESSIONNEL");
+    for sentence in PRINT_ONLY {
+        assert_contains(&print, sentence);
+    }
+}
+
+#[test]
+fn the_cover_letter_names_what_the_envelope_holds() {
+    use ceres_domain::session::SessionNature;
+
+    let titre = pdf_text(&render(&tutorial_model(
+        DocumentKind::LettreAccompagnement,
+        Impression,
+    )));
+    assert_contains(&titre, "Envoi de votre diplôme du titre professionnel d'Ouvrier du paysage");
+    assert_contains(&titre, "Vous trouverez également ci-joint votre livret de certification");
+
+    let mut ccp = tutorial_model(DocumentKind::LettreAccompagnement, Impression);
+    ccp.session.nature = SessionNature::Ccp;
+    let ccp = pdf_text(&render(&ccp));
+    assert_contains(
+        &ccp,
+        "Envoi de votre livret de certification du titre professionnel d'Ouvrier du paysage",
+    );
+    assert_contains(&ccp, "CP-00464 — Réaliser des travaux d'aménagement paysager");
+    assert_lacks(&ccp, "CP-00465");
+    assert_lacks(&ccp, "diplôme");
+
+    let mut ccs = tutorial_model(DocumentKind::LettreAccompagnement, Impression);
+    ccs.session.nature = SessionNature::Ccs;
+    ccs.titre.ccs = Some("Réaliser des travaux de maçonnerie paysagère".into());
+    let ccs = pdf_text(&render(&ccs));
+    assert_contains(
+        &ccs,
+        "Envoi de votre diplôme du certificat complémentaire de spécialisation « Réaliser des \
+         travaux de maçonnerie paysagère »",
+    );
+    assert_lacks(&ccs, "livret");
 }
 
 #[test]
@@ -501,6 +543,7 @@ fn long_model(kind: DocumentKind, nom: &str) -> DocumentModel {
     model.candidat.lieu_naissance = "Saint-Rémy-en-Bouzemont-Saint-Genest-et-Isson (FRANCE)".into();
     model.titre.intitule = LONG_LABEL.into();
     model.titre.de_intitule = format!("de {LONG_LABEL}");
+    model.titre.ccs = model.titre.ccs.map(|_| LONG_LABEL.into());
     model.emetteur.structure = "Direction régionale et interdépartementale de l'économie, \
                                 de l'emploi, du travail et des solidarités d'Île-de-France"
         .into();

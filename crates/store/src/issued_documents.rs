@@ -19,6 +19,9 @@ pub enum Issue {
     Initial,
     /// A new duplicata: a new number, which supersedes the newest earlier one.
     Duplicata,
+    /// The duplicata of the print request of this sequence (1..): numbered once, like the
+    /// initial print, so that rendering the request again keeps its number.
+    DuplicataOfRequest(i64),
 }
 
 /// What to number.
@@ -102,16 +105,17 @@ pub async fn issue(db: &Db, new: &NewIssuedDocument<'_>) -> Result<IssuedDocumen
     let latest = latest_sequence(db, new).await?;
     let sequence = match (new.issue, latest) {
         (Issue::Initial, _) => 0,
+        (Issue::DuplicataOfRequest(sequence), Some(_)) => sequence,
         (Issue::Duplicata, Some(latest)) => latest + 1,
-        (Issue::Duplicata, None) => {
+        (Issue::Duplicata | Issue::DuplicataOfRequest(_), None) => {
             return Err(StoreError::Invalid(format!(
                 "no printed {kind} to make a duplicata of for candidate {} at session {}",
                 new.candidat_id, new.session_id
             )));
         }
     };
-    if new.issue == Issue::Initial
-        && let Some(existing) = find_by_key(db, new, 0).await?
+    if matches!(new.issue, Issue::Initial | Issue::DuplicataOfRequest(_))
+        && let Some(existing) = find_by_key(db, new, sequence).await?
     {
         return Ok(existing);
     }

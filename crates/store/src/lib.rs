@@ -11,6 +11,8 @@ pub mod candidats;
 mod db;
 pub mod import;
 pub mod issued_documents;
+pub mod jobs;
+pub mod ledger;
 pub mod print_requests;
 pub mod referentiel;
 pub mod retention;

@@ -5,6 +5,7 @@ use jiff::civil::Date;
 use serde_json::json;
 
 use crate::audit::{self, NewAuditEvent};
+use crate::jobs;
 use crate::{Db, StoreError, date_text, new_id, parse_date, timestamp_text};
 
 /// What recording the initial request did.
@@ -81,6 +82,8 @@ pub async fn create_initial(
         },
     )
     .await?;
+    // The outbox: the job that renders the request commits with it, or not at all.
+    jobs::enqueue(&mut tx, jobs::kind::RENDER_REQUEST, &id, now).await?;
     tx.commit().await?;
 
     tracing::info!(

@@ -10,6 +10,8 @@ use crate::{Db, StoreError};
 pub struct SessionRow {
     pub id: String,
     pub state: String,
+    /// What the session certifies: a `SessionNature` code.
+    pub nature: String,
     pub date_debut: String,
     pub date_fin: String,
     pub date_jury: Option<String>,
@@ -33,7 +35,7 @@ pub struct SessionRow {
     pub candidats: i64,
 }
 
-const SELECT: &str = "SELECT s.id, s.state, s.date_debut, s.date_fin, s.date_jury, \
+const SELECT: &str = "SELECT s.id, s.state, s.nature, s.date_debut, s.date_fin, s.date_jury, \
         s.validated_on, s.validated_by, s.departement_code, s.region_code, s.responsable_nom, \
         s.responsable_courriel, s.updated_at, s.updated_by, s.titre_version_id, v.rncp, \
         t.code_tp, v.intitule, v.niveau, v.arrete_date, v.journal_officiel_date, \
@@ -148,6 +150,8 @@ pub struct NewSession<'a> {
     pub departement_code: &'a str,
     pub region_code: &'a str,
     pub state: &'a str,
+    /// A `SessionNature` code.
+    pub nature: &'a str,
     pub date_debut: &'a str,
     pub date_fin: &'a str,
     pub date_jury: Option<&'a str>,
@@ -164,8 +168,8 @@ pub async fn insert_session(db: &Db, s: &NewSession<'_>) -> Result<bool, StoreEr
     let done = sqlx::query(
         "INSERT INTO exam_session (id, titre_version_id, centre_id, departement_code, \
              region_code, state, date_debut, date_fin, date_jury, validated_on, validated_by, \
-             responsable_nom, responsable_courriel, updated_at, updated_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+             responsable_nom, responsable_courriel, updated_at, updated_by, nature) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
          ON CONFLICT (id) DO NOTHING",
     )
     .bind(s.id)
@@ -183,6 +187,7 @@ pub async fn insert_session(db: &Db, s: &NewSession<'_>) -> Result<bool, StoreEr
     .bind(s.responsable_courriel)
     .bind(s.updated_at)
     .bind(s.updated_by)
+    .bind(s.nature)
     .execute(db.pool())
     .await?;
     Ok(done.rows_affected() == 1)

@@ -27,7 +27,17 @@ pub struct Structure {
     pub telephone: String,
     /// « Courriel » on the letters.
     pub courriel: String,
+    /// JSON array of the lines of the ministry's block at the head of the documents.
+    pub entete_lignes: String,
 }
+
+/// The ministry's block a new structure prints until an administrator changes it.
+pub const DEFAULT_ENTETE: [&str; 4] = [
+    "MINISTÈRE",
+    "DU TRAVAIL,",
+    "DU PLEIN EMPLOI",
+    "ET DE L'INSERTION",
+];
 
 impl Structure {
     /// The kind, when the stored code is known.
@@ -50,6 +60,11 @@ impl Structure {
         serde_json::from_str(&self.adresse_lignes).unwrap_or_default()
     }
 
+    /// The lines of the ministry's block.
+    pub fn entete(&self) -> Vec<String> {
+        serde_json::from_str(&self.entete_lignes).unwrap_or_default()
+    }
+
     /// What the traçabilité records of a structure's settings.
     fn audit_json(&self) -> String {
         json!({
@@ -64,6 +79,7 @@ impl Structure {
             "contact_nom": self.contact_nom,
             "telephone": self.telephone,
             "courriel": self.courriel,
+            "entete": self.entete(),
         })
         .to_string()
     }
@@ -71,7 +87,7 @@ impl Structure {
 
 const COLUMNS: &str = "id, kind, nom, region_code, departement_code, adresse_lignes, \
                        lieu_etablissement_commune, signataire_nom, signataire_titre, contact_nom, \
-                       telephone, courriel";
+                       telephone, courriel, entete_lignes";
 
 /// Loads a structure by id.
 pub async fn get(db: &Db, id: &str) -> Result<Option<Structure>, StoreError> {
@@ -102,6 +118,18 @@ pub async fn issuer_for(
         .await?)
 }
 
+/// The DEETS of an overseas territory, which receives the plis of its sessions (R8).
+pub async fn deets_of(db: &Db, territoire: &str) -> Result<Option<Structure>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM structure WHERE kind = 'deets' AND departement_code = $1 \
+         ORDER BY id LIMIT 1"
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(territoire)
+        .fetch_optional(db.pool())
+        .await?)
+}
+
 /// Every structure, by name.
 pub async fn list(db: &Db) -> Result<Vec<Structure>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM structure ORDER BY nom");
@@ -117,8 +145,8 @@ pub async fn insert_if_absent(db: &Db, s: &Structure) -> Result<bool, StoreError
         sqlx::query(
             "INSERT INTO structure (id, kind, nom, region_code, departement_code, \
                  adresse_lignes, lieu_etablissement_commune, signataire_nom, signataire_titre, \
-                 contact_nom, telephone, courriel) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+                 contact_nom, telephone, courriel, entete_lignes) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
              ON CONFLICT (id) DO NOTHING",
         ),
         s,
@@ -130,7 +158,7 @@ pub async fn insert_if_absent(db: &Db, s: &Structure) -> Result<bool, StoreError
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
 
-/// Binds the columns of a structure as $1…$12, in the order of `COLUMNS`.
+/// Binds the columns of a structure as $1…$13, in the order of `COLUMNS`.
 fn bind_all<'q>(query: AnyQuery<'q>, s: &'q Structure) -> AnyQuery<'q> {
     query
         .bind(&s.id)
@@ -145,6 +173,7 @@ fn bind_all<'q>(query: AnyQuery<'q>, s: &'q Structure) -> AnyQuery<'q> {
         .bind(&s.contact_nom)
         .bind(&s.telephone)
         .bind(&s.courriel)
+        .bind(&s.entete_lignes)
 }
 
 /// Creates a structure, with its traçabilité entry; answers false when the id is taken.
@@ -154,8 +183,8 @@ pub async fn create(db: &Db, s: &Structure, change: Change<'_>) -> Result<bool, 
         sqlx::query(
             "INSERT INTO structure (id, kind, nom, region_code, departement_code, \
                  adresse_lignes, lieu_etablissement_commune, signataire_nom, signataire_titre, \
-                 contact_nom, telephone, courriel) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+                 contact_nom, telephone, courriel, entete_lignes) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
              ON CONFLICT (id) DO NOTHING",
         ),
         s,
@@ -198,7 +227,7 @@ pub async fn update(db: &Db, s: &Structure, change: Change<'_>) -> Result<bool, 
             "UPDATE structure SET id = $1, kind = $2, nom = $3, region_code = $4, \
                  departement_code = $5, adresse_lignes = $6, lieu_etablissement_commune = $7, \
                  signataire_nom = $8, signataire_titre = $9, contact_nom = $10, \
-                 telephone = $11, courriel = $12 \
+                 telephone = $11, courriel = $12, entete_lignes = $13 \
              WHERE id = $1",
         ),
         s,

@@ -52,6 +52,7 @@ async fn scene(db: &Db) -> SessionRow {
     sessions::insert_session(
         db,
         &NewSession {
+            nature: "titre",
             id: SESSION,
             titre_version_id: &titre,
             centre_id: "klee-idf",

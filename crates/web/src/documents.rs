@@ -8,7 +8,7 @@ use ceres_domain::document::{
     Numerotation, SessionBlock, TitreBlock,
 };
 use ceres_domain::french;
-use ceres_domain::session::Resultat;
+use ceres_domain::session::{Resultat, SessionNature};
 use ceres_domain::verification::is_numbered;
 use ceres_store::candidats::InscriptionRow;
 use ceres_store::issued_documents::{self, Issue, NewIssuedDocument};
@@ -21,14 +21,6 @@ use axum::response::{IntoResponse, Response};
 use crate::pages::birth_place;
 use crate::pages::candidats::record_of;
 use crate::{AppError, AppState};
-
-/// The ministry's block of every letterhead.
-const MINISTERE: [&str; 4] = [
-    "MINISTÈRE",
-    "DU TRAVAIL,",
-    "DU PLEIN EMPLOI",
-    "ET DE L'INSERTION",
-];
 
 /// Gathers what a document prints about a candidate at a session.
 pub async fn build_model(
@@ -60,6 +52,18 @@ pub async fn build_model(
     };
     let obtained: Vec<&str> = row.ccps_obtenus.split_whitespace().collect();
     let resultat = row.resultat.as_deref().and_then(Resultat::from_code);
+    let nature = session_nature(session)?;
+    // After a CCS session: the CCS the candidate obtained, or the titre's only CCS.
+    let ccs_blocs: Vec<_> = blocs.iter().filter(|b| b.kind == "ccs").collect();
+    let ccs = (nature == SessionNature::Ccs)
+        .then(|| {
+            ccs_blocs
+                .iter()
+                .find(|b| obtained.contains(&b.code.as_str()))
+                .or_else(|| (ccs_blocs.len() == 1).then(|| &ccs_blocs[0]))
+                .map(|b| french::ccs_label(&b.intitule))
+        })
+        .flatten();
     let civilite = row.civilite.as_deref().and_then(Civilite::from_code);
     let etabli_date = session.validated_on.as_ref().or(session.date_jury.as_ref());
     let obtenu_a = long(&etabli_date.cloned())
@@ -71,7 +75,7 @@ pub async fn build_model(
         kind,
         version,
         emetteur: Emetteur {
-            ministere: MINISTERE.iter().map(|l| (*l).to_owned()).collect(),
+            ministere: issuer.entete(),
             structure: issuer.nom.clone(),
             adresse: issuer.adresse(),
             signataire_nom: issuer.signataire_nom.clone(),
@@ -107,8 +111,9 @@ pub async fn build_model(
                 .map(|b| {
                     // Known limit: a CCP obtained at an earlier session is shown as
                     // obtained at this one until candidates carry their parcours.
-                    let obtenu =
-                        resultat == Some(Resultat::Admis) || obtained.contains(&b.code.as_str());
+                    let obtenu = (nature == SessionNature::Titre
+                        && resultat == Some(Resultat::Admis))
+                        || obtained.contains(&b.code.as_str());
                     CcpLine {
                         code: b.code.clone(),
                         intitule: b.intitule.clone(),
@@ -117,9 +122,11 @@ pub async fn build_model(
                     }
                 })
                 .collect(),
+            ccs,
         },
         session: SessionBlock {
             code: session.id.clone(),
+            nature,
             resultat: resultat.map_or("", Resultat::label).to_owned(),
         },
         etabli: Etabli {
@@ -136,6 +143,10 @@ pub async fn build_model(
 /// livret is numbered first: the initial print keeps the number it was given the first
 /// time, a duplicata diploma gets a new one that supersedes the previous (R6), and a
 /// duplicata livret is a reprint under the same number (tutorial).
+///
+/// `request_sequence` names the print request being rendered (0 initial, 1.. duplicatas):
+/// a duplicata diploma is then numbered once for that request, however often it is
+/// rendered. Without it (the command line), each duplicata render takes a new number.
 pub async fn render_print_version(
     state: &AppState,
     session: &SessionRow,
@@ -143,6 +154,7 @@ pub async fn render_print_version(
     kind: DocumentKind,
     version: DocumentVersion,
     actor: &str,
+    request_sequence: Option<i64>,
 ) -> Result<(DocumentModel, Vec<u8>), AppError> {
     if !version.is_printed() {
         return Err(AppError::Internal(
@@ -156,7 +168,12 @@ pub async fn render_print_version(
 
     if is_numbered(kind) {
         let issue = match (kind, version) {
-            (DocumentKind::Diplome, DocumentVersion::Duplicata) => Issue::Duplicata,
+            (DocumentKind::Diplome | DocumentKind::DiplomeCcs, DocumentVersion::Duplicata) => {
+                match request_sequence {
+                    Some(sequence) if sequence > 0 => Issue::DuplicataOfRequest(sequence),
+                    _ => Issue::Duplicata,
+                }
+            }
             _ => Issue::Initial,
         };
         let printed_json = serde_json::to_string(&model.printed_facts())
@@ -187,6 +204,16 @@ pub async fn render_print_version(
     Ok((model, pdf))
 }
 
+/// What a stored session certifies.
+pub fn session_nature(session: &SessionRow) -> Result<SessionNature, AppError> {
+    SessionNature::from_code(&session.nature).ok_or_else(|| {
+        AppError::Internal(format!(
+            "session {} has an unknown nature {:?}",
+            session.id, session.nature
+        ))
+    })
+}
+
 /// Renders a document off the async threads: Typst is CPU-bound.
 pub async fn render_pdf(state: &AppState, model: DocumentModel) -> Result<Vec<u8>, AppError> {
     let renderer = state.renderer.clone();
@@ -211,7 +238,7 @@ pub fn pdf_response(pdf: Vec<u8>, disposition: String) -> Response {
 
 /// The recipient's lines on a letter, under NF Z10-011. An address the norm cannot write is
 /// shown as entered: only previews get there, print requests being refused for it (R3).
-fn address_lines(row: &InscriptionRow) -> Vec<String> {
+pub fn address_lines(row: &InscriptionRow) -> Vec<String> {
     let address = postal_address(&record_of(row));
     if let Ok(lines) = adresse::format(&address) {
         return lines;

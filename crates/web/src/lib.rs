@@ -6,8 +6,11 @@ pub mod auth;
 pub mod csrf;
 pub mod documents;
 mod error;
+pub mod files;
 pub mod oidc;
 mod pages;
+pub mod pipeline;
+pub mod provider_api;
 mod router;
 mod security_headers;
 mod session_store;
@@ -47,4 +50,6 @@ pub struct AppState {
     pub public_url: String,
     /// Sign-in through OpenID Connect, when `CERES_OIDC_*` configure it.
     pub oidc: Option<Arc<oidc::Oidc>>,
+    /// Where the rendered print versions are kept.
+    pub files: files::FileStore,
 }

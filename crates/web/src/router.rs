@@ -44,6 +44,9 @@ use crate::pages::sessions::{
 use crate::pages::sign_in::{show_sign_in, sign_in};
 use crate::pages::sign_out::sign_out;
 use crate::pages::verify_document::{show_verify_form, verify_document};
+use crate::provider_api::{
+    acknowledge_lot, download_document, download_lot, list_lots, openapi, post_event, show_lot,
+};
 use crate::security_headers::add_security_headers;
 use crate::session_store::DbSessionStore;
 use crate::static_files::serve_static;
@@ -151,6 +154,17 @@ fn routes() -> Routes {
         .post("/admin/utilisateurs", create_user)
         .get("/admin/utilisateurs/{id}", show_user)
         .post("/admin/utilisateurs/{id}", update_user)
+        // The print provider's API: bearer tokens, JSON, described by its OpenAPI document.
+        .get("/api/provider/v1/openapi.json", openapi)
+        .get("/api/provider/v1/lots", list_lots)
+        .get("/api/provider/v1/lots/{lot_id}", show_lot)
+        .get("/api/provider/v1/lots/{lot_id}/archive.zip", download_lot)
+        .post("/api/provider/v1/lots/{lot_id}/acknowledgement", acknowledge_lot)
+        .get(
+            "/api/provider/v1/plis/{pli_id}/documents/{file}",
+            download_document,
+        )
+        .post("/api/provider/v1/plis/{pli_id}/events", post_event)
 }
 
 /// What answers a path no route matches: the same page as a session outside the périmètre

@@ -28,6 +28,9 @@ enum Access {
     /// A session or candidate (or, later, a document, pli or lot) of the user's périmètre:
     /// the walk fills the template with objects inside, outside and missing.
     Perimetre,
+    /// The print provider's API: a bearer token, never a web session. Whoever walks it
+    /// with cookies alone gets 401 and no data (`provider_api.rs` walks it with tokens).
+    ProviderApi(&'static str),
 }
 
 /// The table: every route of `router.rs`.
@@ -153,6 +156,41 @@ const ROUTES: &[(&str, &str, Access)] = &[
         "POST",
         "/admin/utilisateurs/{id}",
         Access::Roles(&ADMIN, "/admin/utilisateurs/{admin}"),
+    ),
+    (
+        "GET",
+        "/api/provider/v1/openapi.json",
+        Access::Public("/api/provider/v1/openapi.json"),
+    ),
+    (
+        "GET",
+        "/api/provider/v1/lots",
+        Access::ProviderApi("/api/provider/v1/lots"),
+    ),
+    (
+        "GET",
+        "/api/provider/v1/lots/{lot_id}",
+        Access::ProviderApi("/api/provider/v1/lots/x"),
+    ),
+    (
+        "GET",
+        "/api/provider/v1/lots/{lot_id}/archive.zip",
+        Access::ProviderApi("/api/provider/v1/lots/x/archive.zip"),
+    ),
+    (
+        "POST",
+        "/api/provider/v1/lots/{lot_id}/acknowledgement",
+        Access::ProviderApi("/api/provider/v1/lots/x/acknowledgement"),
+    ),
+    (
+        "GET",
+        "/api/provider/v1/plis/{pli_id}/documents/{file}",
+        Access::ProviderApi("/api/provider/v1/plis/x/documents/01-diplome.pdf"),
+    ),
+    (
+        "POST",
+        "/api/provider/v1/plis/{pli_id}/events",
+        Access::ProviderApi("/api/provider/v1/plis/x/events"),
     ),
 ];
 
@@ -399,6 +437,11 @@ async fn r12_every_route_answers_404_outside_the_perimetre_exactly_as_for_a_miss
                             );
                         }
                     }
+                }
+                Access::ProviderApi(path) => {
+                    let answer = request(&app, &client, method, path).await;
+                    assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{who}");
+                    assert!(answer.body.contains("bearer token"), "{who}: {}", answer.body);
                 }
                 Access::Perimetre => {
                     let missing = request(&app, &client, method, &fill(template, MISSING)).await;

@@ -255,6 +255,10 @@ async fn an_administrator_sets_what_the_letters_print_and_the_change_is_traced()
         ("contact_nom", "Pôle certification"),
         ("telephone", "01 70 96 20 00"),
         ("courriel", "certification.idf@demo.ceres.fr"),
+        (
+            "entete",
+            "MINISTÈRE\nDU TRAVAIL ET\nDES SOLIDARITÉS",
+        ),
     ];
     let long_line =
         "DRIEETS Île-de-France, Unité régionale des certifications\n93300 Aubervilliers";
@@ -319,6 +323,10 @@ async fn an_administrator_sets_what_the_letters_print_and_the_change_is_traced()
     assert_eq!(model.emetteur.signataire_nom, "Alix Martin");
     assert_eq!(model.emetteur.contact_nom, "Pôle certification");
     assert_eq!(model.emetteur.courriel, "certification.idf@demo.ceres.fr");
+    assert_eq!(
+        model.emetteur.ministere,
+        ["MINISTÈRE", "DU TRAVAIL ET", "DES SOLIDARITÉS"]
+    );
     app.cleanup().await;
 }
 

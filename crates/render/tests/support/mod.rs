@@ -2,97 +2,12 @@
 
 #![allow(dead_code)]
 
-use ceres_domain::document::{
-    CandidatBlock, CcpLine, DocumentKind, DocumentModel, DocumentVersion, Emetteur, Etabli,
-    Numerotation, SessionBlock, TitreBlock,
-};
+use ceres_domain::document::{DocumentKind, DocumentVersion};
 
-/// Monsieur BERTRAND Henri, Ouvrier du paysage, as in the CERES 2.0 tutorial.
-pub fn tutorial_model(kind: DocumentKind, version: DocumentVersion) -> DocumentModel {
-    DocumentModel {
-        kind,
-        version,
-        emetteur: Emetteur {
-            ministere: [
-                "MINISTÈRE",
-                "DU TRAVAIL,",
-                "DU PLEIN EMPLOI",
-                "ET DE L'INSERTION",
-            ]
-            .map(String::from)
-            .to_vec(),
-            structure: "DRIEETS Île-de-France".into(),
-            adresse: ["19-21 rue Madeleine Vionnet", "93300 Aubervilliers"]
-                .map(String::from)
-                .to_vec(),
-            signataire_nom: "Camille Durand".into(),
-            signataire_titre: "Responsable de région".into(),
-            contact_nom: String::new(),
-            telephone: String::new(),
-            courriel: String::new(),
-        },
-        candidat: CandidatBlock {
-            civilite: "Monsieur".into(),
-            nom: "BERTRAND".into(),
-            prenoms: "Henri".into(),
-            ne: "né".into(),
-            naissance: "le 23/04/1981".into(),
-            lieu_naissance: "Charleville-Mézières (FRANCE)".into(),
-            numero: "2122559".into(),
-            adresse: ["12 RUE DES TILLEULS", "08000 CHARLEVILLE-MEZIERES"]
-                .map(String::from)
-                .to_vec(),
-        },
-        titre: TitreBlock {
-            intitule: "Ouvrier du paysage".into(),
-            de_intitule: "d'Ouvrier du paysage".into(),
-            code_tp: Some("TP-00463".into()),
-            rncp: "RNCP399".into(),
-            niveau: "niveau 3".into(),
-            nsf: vec!["214r".into(), "214s".into()],
-            arrete: Some("20 septembre 2018".into()),
-            journal_officiel: Some("26 septembre 2018".into()),
-            ccps: vec![
-                ccp(
-                    "CP-00464",
-                    "Réaliser des travaux d'aménagement paysager",
-                    true,
-                ),
-                ccp("CP-00465", "Entretenir des espaces paysagers", false),
-            ],
-        },
-        session: SessionBlock {
-            code: "TITRE_B_2023_470415".into(),
-            resultat: match kind {
-                DocumentKind::NotificationEchec => "Non admis".into(),
-                _ => "Admis".into(),
-            },
-        },
-        etabli: Etabli {
-            lieu: "Paris 7e Arrondissement (Paris)".into(),
-            date: "16 novembre 2022".into(),
-        },
-        date_courrier: "29/11/2022".into(),
-        numerotation: version.is_printed().then(|| Numerotation {
-            numero: "DIP-2022-000042".into(),
-            code: "DIP-2022-000042.signature".into(),
-            url: "http://127.0.0.1:8080/verifier/DIP-2022-000042.signature".into(),
-        }),
-        duplicata_date: (version == DocumentVersion::Duplicata).then(|| "12 décembre 2022".into()),
-    }
-}
-
-fn ccp(code: &str, intitule: &str, obtenu: bool) -> CcpLine {
-    CcpLine {
-        code: code.into(),
-        intitule: intitule.into(),
-        obtenu,
-        obtenu_a: obtenu.then(|| "session TITRE_B_2023_470415 du 16 novembre 2022".into()),
-    }
-}
+pub use ceres_render::sample::tutorial_model;
 
 /// Every kind of document.
-pub const KINDS: [DocumentKind; 5] = DocumentKind::all();
+pub const KINDS: [DocumentKind; 6] = DocumentKind::all();
 
 /// How many pages a document has: the printed livret opens on its front page (R2).
 pub fn pages_of(kind: DocumentKind, version: DocumentVersion) -> usize {
@@ -102,3 +17,43 @@ pub fn pages_of(kind: DocumentKind, version: DocumentVersion) -> usize {
         1
     }
 }
+
+/// A page rasterised in grey levels.
+pub struct Grey {
+    pub width: u32,
+    pub height: u32,
+    pub pixels: Vec<u8>,
+}
+
+/// Binary PGM: "P5", width, height, maximum, each followed by one blank, then the pixels.
+pub fn parse_pgm(pgm: &[u8]) -> Grey {
+    let mut fields = Vec::new();
+    let mut start = None;
+    let mut end = 0;
+    for (i, byte) in pgm.iter().enumerate() {
+        match (byte.is_ascii_whitespace(), start) {
+            (false, None) => start = Some(i),
+            (true, Some(s)) => {
+                fields.push(std::str::from_utf8(&pgm[s..i]).expect("ASCII header").to_owned());
+                start = None;
+                if fields.len() == 4 {
+                    end = i + 1;
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(fields.first().map(String::as_str), Some("P5"), "not a binary PGM");
+    assert_eq!(fields[3], "255", "8-bit grey levels expected");
+    let width = fields[1].parse().expect("width");
+    let height = fields[2].parse().expect("height");
+    let pixels = pgm[end..].to_vec();
+    assert_eq!(pixels.len(), (width * height) as usize, "truncated PGM");
+    Grey {
+        width,
+        height,
+        pixels,
+    }
+}
+

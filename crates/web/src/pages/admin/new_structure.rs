@@ -23,7 +23,7 @@ pub async fn show_new_structure(
 ) -> Result<StructureFormPage, AppError> {
     let form = StructureForm {
         kind: "ud".into(),
-        ..StructureForm::default()
+        ..StructureForm::blank()
     };
     StructureFormPage::new(&state, Chrome::of(&user), TITLE.into(), action(), form).await
 }

@@ -40,7 +40,15 @@ pub struct StructureForm {
     pub telephone: String,
     #[serde(default)]
     pub courriel: String,
+    /// One line of the ministry's block per line of text.
+    #[serde(default)]
+    pub entete: String,
 }
+
+/// The ministry's block holds at most this many lines …
+const MAX_ENTETE_LINES: usize = 6;
+/// … of at most this many characters, so that it fits its column on every document.
+const MAX_ENTETE_CHARS: usize = 60;
 
 impl StructureForm {
     /// The form filled with a stored structure.
@@ -57,16 +65,26 @@ impl StructureForm {
             contact_nom: s.contact_nom.clone(),
             telephone: s.telephone.clone(),
             courriel: s.courriel.clone(),
+            entete: s.entete().join("\n"),
+        }
+    }
+
+    /// A new structure's form, with the ministry's usual block.
+    pub fn blank() -> StructureForm {
+        StructureForm {
+            entete: ceres_store::structures::DEFAULT_ENTETE.join("\n"),
+            ..StructureForm::default()
         }
     }
 
     /// The address lines, trimmed, without blank lines.
     fn adresse_lines(&self) -> Vec<String> {
-        self.adresse
-            .lines()
-            .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|line| !line.is_empty())
-            .collect()
+        lines_of(&self.adresse)
+    }
+
+    /// The lines of the ministry's block, trimmed, without blank lines.
+    fn entete_lines(&self) -> Vec<String> {
+        lines_of(&self.entete)
     }
 
     /// Checks the form against the referential and turns it into the structure `id`, or
@@ -111,8 +129,47 @@ impl StructureForm {
             contact_nom: self.contact_nom.trim().to_owned(),
             telephone: self.telephone.trim().to_owned(),
             courriel: self.courriel.trim().to_owned(),
+            entete_lignes: serde_json::to_string(&self.entete_lines()).unwrap_or_default(),
         })
     }
+}
+
+/// Text lines, each trimmed with its inner blanks collapsed, without blank lines.
+fn lines_of(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|line| !line.is_empty())
+        .collect()
+}
+
+/// The ministry's block: present, and short enough for the head of every document.
+fn check_entete(lines: &[String]) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if lines.is_empty() {
+        errors.push(FieldError::new("entete", "En-tête des documents : à renseigner."));
+    } else if lines.len() > MAX_ENTETE_LINES {
+        errors.push(FieldError::new(
+            "entete",
+            format!(
+                "En-tête des documents : {} lignes, {MAX_ENTETE_LINES} au plus.",
+                lines.len()
+            ),
+        ));
+    }
+    for (index, line) in lines.iter().enumerate() {
+        let count = line.chars().count();
+        if count > MAX_ENTETE_CHARS {
+            errors.push(FieldError::new(
+                "entete",
+                format!(
+                    "En-tête des documents, ligne {} : {count} caractères, \
+                     {MAX_ENTETE_CHARS} au plus.",
+                    index + 1
+                ),
+            ));
+        }
+    }
+    errors
 }
 
 /// The checks that need no database but the lists of régions and départements.
@@ -165,6 +222,7 @@ fn check_fields(form: &StructureForm, regions: &[Area], departements: &[Area]) -
     }
 
     errors.extend(check_address(&form.adresse_lines()));
+    errors.extend(check_entete(&form.entete_lines()));
     required(
         &form.signataire_nom,
         "signataire_nom",
@@ -383,7 +441,7 @@ mod tests {
             adresse: "UD\n1 rue X\n75001 Paris".into(),
             signataire_nom: "A".into(),
             signataire_titre: "B".into(),
-            ..StructureForm::default()
+            ..StructureForm::blank()
         };
 
         let errors = check_fields(&form, &regions, &departements);
@@ -395,6 +453,26 @@ mod tests {
                 "Département : 974 La Réunion n'est pas dans la région choisie."
             )]
         );
+    }
+
+    #[test]
+    fn the_ministry_block_is_required_and_short_enough_for_the_documents() {
+        assert_eq!(
+            check_entete(&[]),
+            [FieldError::new("entete", "En-tête des documents : à renseigner.")]
+        );
+        let long = "M".repeat(61);
+        assert_eq!(
+            check_entete(&[long]),
+            [FieldError::new(
+                "entete",
+                "En-tête des documents, ligne 1 : 61 caractères, 60 au plus."
+            )]
+        );
+        let seven: Vec<String> = (1..=7).map(|n| format!("LIGNE {n}")).collect();
+        assert_eq!(check_entete(&seven).len(), 1);
+        let default: Vec<String> = StructureForm::blank().entete_lines();
+        assert!(check_entete(&default).is_empty());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use ceres_domain::print::documents_for;
-use ceres_domain::session::{Resultat, SessionState};
+use ceres_domain::session::{Resultat, SessionNature, SessionState};
 use ceres_store::candidats::{self, InscriptionRow};
 use ceres_store::sessions::{self, SessionRow};
 use tower_sessions::Session;
@@ -79,6 +79,12 @@ impl ReviewContext {
         &self.candidats[self.index]
     }
 
+    /// What the session certifies; a session with an unknown code is read as a titre
+    /// session (the column is written by ceres only, with known codes).
+    pub fn nature(&self) -> SessionNature {
+        SessionNature::from_code(&self.session.nature).unwrap_or(SessionNature::Titre)
+    }
+
     pub fn session_allows_documents(&self) -> bool {
         SessionState::from_code(&self.session.state).is_some_and(SessionState::allows_documents)
     }
@@ -105,7 +111,7 @@ impl ReviewContext {
         let resultat = row.resultat.as_deref().and_then(Resultat::from_code);
         let ccps_obtenus = row.ccps_obtenus.split_whitespace().count();
         let documents = resultat
-            .map(|resultat| documents_for(resultat, ccps_obtenus))
+            .map(|resultat| documents_for(self.nature(), resultat, ccps_obtenus))
             .unwrap_or_default()
             .into_iter()
             .map(|kind| DocumentLink {

@@ -1,0 +1,154 @@
+//! A lot as one ZIP: one folder per pli with its PDFs in envelope order, and the manifest
+//! as CSV for a spreadsheet.
+
+use std::io::Write;
+
+use ceres_store::ledger::LotRow;
+use zip::CompressionMethod;
+use zip::write::SimpleFileOptions;
+
+use super::{ApiError, Manifest, manifest};
+use crate::AppState;
+
+/// The most address lines a pli has (NF Z10-011: 7 abroad).
+const MAX_LINES: usize = 7;
+
+/// A spreadsheet cell that cannot run as a formula: text starting with `=`, `+`, `-`, `@`
+/// (or a tab or carriage return, which some spreadsheets skip) gets a leading apostrophe.
+pub fn inert(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_owned(),
+    }
+}
+
+/// The manifest as CSV: UTF-8 with a byte-order mark, `;`-separated, one row per pli.
+pub(crate) fn manifest_csv(manifest: &Manifest) -> Result<Vec<u8>, csv::Error> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(&mut out);
+        let mut header = vec![
+            "lot".to_owned(),
+            "position".to_owned(),
+            "pli".to_owned(),
+            "destination".to_owned(),
+            "territoire".to_owned(),
+        ];
+        header.extend((1..=MAX_LINES).map(|n| format!("ligne_{n}")));
+        header.extend(["documents".to_owned(), "fichiers".to_owned(), "sha256".to_owned()]);
+        writer.write_record(&header)?;
+        for pli in &manifest.plis {
+            let mut row = vec![
+                manifest.id.clone(),
+                pli.position.to_string(),
+                pli.id.clone(),
+                pli.destination.clone(),
+                pli.territoire.clone().unwrap_or_default(),
+            ];
+            row.extend((0..MAX_LINES).map(|i| pli.address_lines.get(i).cloned().unwrap_or_default()));
+            row.push(pli.documents.len().to_string());
+            row.push(
+                pli.documents
+                    .iter()
+                    .map(|d| format!("{}/{}", folder(pli.position, &pli.id), d.file))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            row.push(
+                pli.documents
+                    .iter()
+                    .map(|d| d.sha256.clone())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            writer.write_record(row.iter().map(|cell| inert(cell)))?;
+        }
+        writer.flush()?;
+    }
+    Ok(out)
+}
+
+/// A pli's folder in the ZIP, e.g. `00042-<pli id>`.
+fn folder(position: i64, pli_id: &str) -> String {
+    format!("{position:05}-{pli_id}")
+}
+
+/// The ZIP of a lot. PDFs are stored, not deflated: they are compressed already.
+pub(super) async fn lot_zip(state: &AppState, lot: &LotRow) -> Result<Vec<u8>, ApiError> {
+    let manifest = manifest(state, lot).await?;
+    let internal = |e: String| ApiError::from(crate::AppError::Internal(e));
+    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let csv = manifest_csv(&manifest).map_err(|e| internal(e.to_string()))?;
+    zip.start_file("manifeste.csv", options)
+        .map_err(|e| internal(e.to_string()))?;
+    zip.write_all(&csv).map_err(|e| internal(e.to_string()))?;
+    for pli in &manifest.plis {
+        let documents = ceres_store::ledger::documents_of(&state.db, &pli_request(state, &pli.id).await?)
+            .await?;
+        for document in documents {
+            let pdf = state.files.get(&document.file_key).await?;
+            if ceres_store::ledger::sha256_hex(&pdf) != document.sha256 {
+                return Err(internal(format!(
+                    "stored file {} does not match its SHA-256",
+                    document.file_key
+                )));
+            }
+            let name = format!(
+                "{}/{}",
+                folder(pli.position, &pli.id),
+                super::document_file(document.position, &document.kind)
+            );
+            zip.start_file(name, options)
+                .map_err(|e| internal(e.to_string()))?;
+            zip.write_all(&pdf).map_err(|e| internal(e.to_string()))?;
+        }
+    }
+    let cursor = zip.finish().map_err(|e| internal(e.to_string()))?;
+    Ok(cursor.into_inner())
+}
+
+/// The print request of a pli.
+async fn pli_request(state: &AppState, pli_id: &str) -> Result<String, ApiError> {
+    ceres_store::ledger::request_of_pli(&state.db, pli_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("pli"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_that_a_spreadsheet_would_run_are_made_inert() {
+        assert_eq!(inert("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(inert("+33 1"), "'+33 1");
+        assert_eq!(inert("-1"), "'-1");
+        assert_eq!(inert("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(inert("12 RUE DES LILAS"), "12 RUE DES LILAS");
+        assert_eq!(inert(""), "");
+    }
+
+    #[test]
+    fn the_manifest_csv_starts_with_a_bom_and_keeps_accents() {
+        let manifest = Manifest {
+            id: "lot-1".into(),
+            created_at: "2026-12-04T17:00:00.000000Z".into(),
+            acknowledged_at: None,
+            plis: vec![super::super::ManifestPli {
+                id: "pli-1".into(),
+                position: 1,
+                destination: "candidat".into(),
+                territoire: None,
+                address_lines: vec!["Madame Hélène MÜLLER".into(), "=1+1".into()],
+                state: "en_lot".into(),
+                documents: vec![],
+            }],
+        };
+        let csv = manifest_csv(&manifest).unwrap();
+        assert!(csv.starts_with("\u{feff}".as_bytes()));
+        let text = String::from_utf8(csv).unwrap();
+        assert!(text.contains("Madame Hélène MÜLLER"));
+        assert!(text.contains(";'=1+1;"), "{text}");
+    }
+}
