@@ -21,6 +21,8 @@ mod audit;
 mod oidc;
 #[path = "app/perimetre.rs"]
 mod perimetre;
+#[path = "app/pipeline.rs"]
+mod pipeline;
 #[path = "app/security.rs"]
 mod security;
 

@@ -121,7 +121,7 @@ pub async fn create_pli(db: &Db, new: &NewPli<'_>, now: Timestamp) -> Result<boo
     let id = new_id();
     let lines = serde_json::to_string(new.adresse_lignes)
         .map_err(|e| StoreError::Invalid(e.to_string()))?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "INSERT INTO pli (id, print_request_id, session_id, candidat_id, destination, \
              territoire, adresse_lignes, state, created_at, updated_at) \
@@ -188,7 +188,7 @@ pub async fn build_lot(
     now: Timestamp,
 ) -> Result<Option<LotRow>, StoreError> {
     let at = timestamp_text(now);
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let waiting: Vec<(String, String, Option<String>, String)> = sqlx::query_as(
         "SELECT id, destination, territoire, adresse_lignes FROM pli \
          WHERE state = $1 AND lot_id IS NULL ORDER BY created_at, id",
@@ -310,7 +310,7 @@ pub async fn acknowledge_lot(
     now: Timestamp,
 ) -> Result<Acknowledged, StoreError> {
     let at = timestamp_text(now);
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE lot SET acknowledged_at = $1 WHERE id = $2 AND acknowledged_at IS NULL",
     )
@@ -482,7 +482,7 @@ pub async fn record_event(
 ) -> Result<EventOutcome, StoreError> {
     let at = timestamp_text(now);
     let key = format!("{}:{}", event.actor_scope(), event.idempotency_key);
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
 
     let earlier: Option<(String, String)> =
         sqlx::query_as("SELECT pli_id, kind FROM pli_event WHERE idempotency_key = $1")

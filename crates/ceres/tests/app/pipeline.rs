@@ -1,0 +1,298 @@
+//! The exchange with the print provider (design brief §6, issue 5): from the print request
+//! to the pli in a lot, through the provider's API, with R8's routing, idempotent writes and
+//! jobs that may die half-way.
+
+use std::collections::{BTreeSet, HashSet};
+use std::io::Read;
+
+use ceres_store::ledger;
+use ceres_store::print_requests::{self, InitialOutcome};
+use ceres_web::pipeline;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use super::{HENRI, TUTORIAL, TestApp};
+
+/// La Réunion: the plis of this session go to the DEETS (R8).
+const REUNION: &str = "TITRE_T_2026_512533";
+const HOARAU: i64 = 2254401;
+const TOKEN: &str = "jeton-de-test-du-prestataire-0123456789";
+
+async fn request(app: &TestApp, session: &str, candidat: i64) -> String {
+    let now = app.state.clock.now();
+    let today = app.state.clock.today_in_paris();
+    match print_requests::create_initial(&app.db, session, candidat, "agent-test", now, today)
+        .await
+        .unwrap()
+    {
+        InitialOutcome::Created { id, .. } => id,
+        InitialOutcome::AlreadyExists { .. } => panic!("{candidat}: request already there"),
+    }
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    n
+}
+
+fn api(app: &TestApp, method: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
+    reqwest::Client::new()
+        .request(method, app.url(path))
+        .bearer_auth(token)
+}
+
+async fn json(response: reqwest::Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let body = response.text().await.unwrap();
+    let value = serde_json::from_str(&body).unwrap_or_else(|_| panic!("{status}: {body}"));
+    (status, value)
+}
+
+#[tokio::test]
+async fn r8_a_request_becomes_one_pli_in_one_lot_that_the_provider_takes_through_its_api() {
+    let app = TestApp::spawn().await;
+    let henri = request(&app, TUTORIAL, HENRI).await;
+    let hoarau = request(&app, REUNION, HOARAU).await;
+
+    // The jobs were written with the requests (outbox); the worker renders both.
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM job WHERE state = 'pending'").await, 2);
+    let ran = pipeline::run_until_idle(&app.state, "worker-a").await.unwrap();
+    assert_eq!(ran, 2);
+
+    // Henri, Admis: the cover letter, the diploma, the livret, each file matching its hash.
+    let documents = ledger::documents_of(&app.db, &henri).await.unwrap();
+    let kinds: Vec<&str> = documents.iter().map(|d| d.kind.as_str()).collect();
+    assert_eq!(kinds, ["lettre-accompagnement", "diplome", "livret"]);
+    for document in &documents {
+        let pdf = app.state.files.get(&document.file_key).await.unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert_eq!(ledger::sha256_hex(&pdf), document.sha256);
+    }
+    assert!(documents[1].numero.as_deref().unwrap().starts_with("DIP-"));
+
+    // R8: mainland to the candidate, La Réunion to its DEETS.
+    let paris = ledger::plis_of_candidat(&app.db, TUTORIAL, HENRI).await.unwrap();
+    let reunion = ledger::plis_of_candidat(&app.db, REUNION, HOARAU).await.unwrap();
+    assert_eq!((paris.len(), reunion.len()), (1, 1));
+    assert_eq!(paris[0].destination, "candidat");
+    assert!(paris[0].lines()[0].contains("BERTRAND"), "{:?}", paris[0].lines());
+    assert_eq!(reunion[0].destination, "deets");
+    assert_eq!(reunion[0].territoire.as_deref(), Some("974"));
+    assert_eq!(reunion[0].lines().last().map(String::as_str), Some("97400 Saint-Denis"));
+    assert!(!reunion[0].adresse_lignes.contains("HOARAU"));
+
+    // Rendering a request again changes nothing: same documents, same numbers, one pli.
+    pipeline::render_request(&app.state, &henri).await.unwrap();
+    let again = ledger::documents_of(&app.db, &henri).await.unwrap();
+    assert_eq!(
+        again.iter().map(|d| (&d.kind, &d.numero, &d.sha256)).collect::<Vec<_>>(),
+        documents.iter().map(|d| (&d.kind, &d.numero, &d.sha256)).collect::<Vec<_>>()
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM pli").await, 2);
+
+    // An administrator asks for a lot: both plis, the DEETS's first.
+    assert!(pipeline::request_lot_now(&app.state).await.unwrap());
+    pipeline::run_until_idle(&app.state, "worker-a").await.unwrap();
+    let lots = ledger::lots_of(&app.db, ledger::DEFAULT_PROVIDER).await.unwrap();
+    assert_eq!(lots.len(), 1);
+    assert_eq!(lots[0].pli_count, 2);
+    let in_lot = ledger::plis_of_lot(&app.db, &lots[0].id).await.unwrap();
+    assert_eq!(in_lot[0].destination, "deets");
+    // Nothing left waiting: a second lot would be empty, so none is made.
+    assert_eq!(pipeline::build_lots(&app.state).await.unwrap(), 0);
+
+    // The provider's API.
+    ledger::add_token(&app.db, ledger::DEFAULT_PROVIDER, "test", TOKEN, app.state.clock.now())
+        .await
+        .unwrap();
+    ledger::add_token(&app.db, "autre-prestataire", "test", "jeton-d-un-autre-0000000000", app.state.clock.now())
+        .await
+        .unwrap();
+    let lot_path = format!("/api/provider/v1/lots/{}", lots[0].id);
+
+    let (status, listed) = json(api(&app, reqwest::Method::GET, "/api/provider/v1/lots", TOKEN).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(listed["lots"][0]["plis"], 2);
+
+    let unauthenticated = reqwest::get(app.url("/api/provider/v1/lots")).await.unwrap();
+    assert_eq!(unauthenticated.status(), StatusCode::UNAUTHORIZED);
+    let other = api(&app, reqwest::Method::GET, &lot_path, "jeton-d-un-autre-0000000000").send().await.unwrap();
+    assert_eq!(other.status(), StatusCode::NOT_FOUND, "another provider's lot is not found");
+
+    let (status, manifest) = json(api(&app, reqwest::Method::GET, &lot_path, TOKEN).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    let manifest_text = manifest.to_string();
+    // Data minimisation: no birth date, no candidate id, no result.
+    for private in ["1981", "2122559", "admis", "Charleville"] {
+        assert!(!manifest_text.contains(private), "{private} in {manifest_text}");
+    }
+    let henri_pli = manifest["plis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["destination"] == "candidat")
+        .unwrap()
+        .clone();
+    let pli_id = henri_pli["id"].as_str().unwrap().to_owned();
+    let first = &henri_pli["documents"][0];
+    let pdf = api(&app, reqwest::Method::GET, first["url"].as_str().unwrap(), TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(ledger::sha256_hex(&pdf), first["sha256"].as_str().unwrap());
+
+    // The whole lot as a ZIP: the manifest CSV with its BOM, and every PDF.
+    let zip_bytes = api(&app, reqwest::Method::GET, &format!("{lot_path}/archive.zip"), TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes.to_vec())).unwrap();
+    let names: BTreeSet<String> = zip.file_names().map(str::to_owned).collect();
+    let pdfs = names.iter().filter(|n| n.ends_with(".pdf")).count();
+    assert_eq!(pdfs, 3 + ledger::documents_of(&app.db, &hoarau).await.unwrap().len());
+    let mut csv = String::new();
+    zip.by_name("manifeste.csv").unwrap().read_to_string(&mut csv).unwrap();
+    assert!(csv.starts_with('\u{feff}'));
+    assert!(csv.contains("Saint-Denis") || csv.contains("SAINT-DENIS"), "{csv}");
+
+    // Acknowledging twice: the second is a replay.
+    let ack = format!("{lot_path}/acknowledgement");
+    let (_, first_ack) = json(api(&app, reqwest::Method::POST, &ack, TOKEN).send().await.unwrap()).await;
+    let (_, second_ack) = json(api(&app, reqwest::Method::POST, &ack, TOKEN).send().await.unwrap()).await;
+    assert_eq!((first_ack["replayed"].clone(), second_ack["replayed"].clone()), (Value::Bool(false), Value::Bool(true)));
+    assert_eq!(first_ack["acknowledged_at"], second_ack["acknowledged_at"]);
+
+    // Events, idempotent by key; impossible transitions refused with their reason.
+    let events = format!("/api/provider/v1/plis/{pli_id}/events");
+    let post = |key: &'static str, body: Value| {
+        api(&app, reqwest::Method::POST, &events, TOKEN)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+    };
+    let (status, refused) = json(post("k0", serde_json::json!({"type": "poste", "date": "2026-12-04"})).await.unwrap()).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(refused["message"].as_str().unwrap().contains("printed"), "{refused}");
+    let (status, printed) = json(post("k1", serde_json::json!({"type": "imprime"})).await.unwrap()).await;
+    assert_eq!((status, printed["state"].as_str()), (StatusCode::CREATED, Some("imprime")));
+    let (status, replay) = json(post("k1", serde_json::json!({"type": "imprime"})).await.unwrap()).await;
+    assert_eq!((status, replay["replayed"].as_bool()), (StatusCode::OK, Some(true)));
+    let (status, missing_date) = json(post("k2", serde_json::json!({"type": "poste"})).await.unwrap()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing_date["message"].as_str().unwrap().contains("date"));
+    let (status, _) = json(post("k2", serde_json::json!({"type": "poste", "date": "2026-12-04", "tracking_number": "1A00000000001"})).await.unwrap()).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, pnd) = json(post("k3", serde_json::json!({"type": "pnd", "reason": "n_habite_pas"})).await.unwrap()).await;
+    assert_eq!((status, pnd["state"].as_str()), (StatusCode::CREATED, Some("pnd")));
+    let no_key = api(&app, reqwest::Method::POST, &events, TOKEN)
+        .json(&serde_json::json!({"type": "imprime"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_key.status(), StatusCode::BAD_REQUEST);
+    let unknown = api(&app, reqwest::Method::POST, "/api/provider/v1/plis/inconnu/events", TOKEN)
+        .header("Idempotency-Key", "k4")
+        .json(&serde_json::json!({"type": "imprime"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+
+    let history = ledger::events_of(&app.db, &pli_id).await.unwrap();
+    let kinds: Vec<&str> = history.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["imprime", "poste", "pnd"]);
+    assert_eq!(history[1].tracking_number.as_deref(), Some("1A00000000001"));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_worker_that_dies_leaves_its_job_to_another_and_nothing_is_done_twice() {
+    let app = TestApp::spawn().await;
+    let henri = request(&app, TUTORIAL, HENRI).await;
+
+    // Worker A claims the job and dies (it never completes it).
+    let now = app.state.clock.now();
+    let claimed = ceres_store::jobs::claim(&app.db, "worker-a", now).await.unwrap();
+    assert!(claimed.is_some());
+    // Its lease holds: worker B finds nothing to do.
+    assert_eq!(pipeline::run_until_idle(&app.state, "worker-b").await.unwrap(), 0);
+    // Worker A had got as far as two documents before dying.
+    pipeline::render_request(&app.state, &henri).await.unwrap();
+    sqlx::query("DELETE FROM pli").execute(app.db.pool()).await.unwrap();
+    sqlx::query("DELETE FROM print_document WHERE kind = 'livret'")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let before = ledger::documents_of(&app.db, &henri).await.unwrap();
+
+    // Once the lease has run out, B takes the job over and finishes it.
+    app.clock
+        .set(now + ceres_store::jobs::LEASE + jiff::SignedDuration::from_secs(1));
+    assert_eq!(pipeline::run_until_idle(&app.state, "worker-b").await.unwrap(), 1);
+    let after = ledger::documents_of(&app.db, &henri).await.unwrap();
+    assert_eq!(after.len(), 3);
+    for document in &before {
+        let same = after.iter().find(|d| d.kind == document.kind).unwrap();
+        assert_eq!((&same.numero, &same.sha256), (&document.numero, &document.sha256));
+    }
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM pli").await, 1);
+    // The livret kept the number it was given the first time.
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM issued_document WHERE kind = 'livret'").await, 1);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM job WHERE state = 'done'").await,
+        1,
+        "A's late completion would not count: the job is B's"
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn two_workers_share_the_jobs_and_every_request_ends_as_one_pli_in_one_lot() {
+    let app = TestApp::spawn().await;
+    let admis: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT i.session_id, i.candidat_id FROM inscription i \
+         JOIN exam_session s ON s.id = i.session_id \
+         WHERE s.state = 'validee' AND i.resultat IS NOT NULL ORDER BY i.candidat_id",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert!(admis.len() >= 8, "{}", admis.len());
+    for (session, candidat) in &admis {
+        request(&app, session, *candidat).await;
+    }
+
+    let (a, b) = tokio::join!(
+        pipeline::run_until_idle(&app.state, "worker-a"),
+        pipeline::run_until_idle(&app.state, "worker-b"),
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a + b, admis.len(), "each job ran once");
+    // Two lot builders at once: every pli in exactly one lot.
+    let (x, y) = tokio::join!(pipeline::build_lots(&app.state), pipeline::build_lots(&app.state));
+    x.unwrap();
+    y.unwrap();
+
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM pli").await, admis.len() as i64);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM pli WHERE lot_id IS NULL").await, 0);
+    assert_eq!(
+        count(&app, "SELECT CAST(COALESCE(SUM(pli_count), 0) AS BIGINT) FROM lot").await,
+        admis.len() as i64
+    );
+    let numbers: Vec<(String,)> = sqlx::query_as("SELECT numero FROM print_document WHERE numero IS NOT NULL")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+    let unique: HashSet<&String> = numbers.iter().map(|(n,)| n).collect();
+    assert_eq!(unique.len(), numbers.len(), "no document number issued twice");
+    app.cleanup().await;
+}
