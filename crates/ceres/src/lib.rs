@@ -93,6 +93,12 @@ pub fn with_oidc(
     Ok(state)
 }
 
+/// A new bearer token for the provider's API: 32 random bytes, in hex.
+pub fn new_api_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Serves the web app until interrupted.
 pub async fn serve(
     settings: &Settings,

@@ -77,10 +77,35 @@ enum Command {
         #[arg(long, default_value = "rendu")]
         out: PathBuf,
     },
+    /// The print provider's access to its API.
+    Provider {
+        #[command(subcommand)]
+        what: ProviderCommand,
+    },
+    /// Run the background jobs that are due (rendering requests, building lots), then stop.
+    Work {
+        /// Also put every waiting pli into a lot now, as at the daily cut-off.
+        #[arg(long)]
+        lot: bool,
+    },
     /// Measure; prints figures, changes nothing.
     Bench {
         #[command(subcommand)]
         what: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProviderCommand {
+    /// Issue a bearer token for the provider's API; it is printed once and kept only as its
+    /// SHA-256.
+    AddToken {
+        /// The provider, e.g. afpa.
+        #[arg(long, default_value = ceres_store::ledger::DEFAULT_PROVIDER)]
+        provider: String,
+        /// What the token is for, e.g. "atelier de Lyon".
+        #[arg(long)]
+        label: String,
     },
 }
 
@@ -245,6 +270,33 @@ async fn main() -> anyhow::Result<()> {
                     report.skipped.len()
                 );
             }
+            Ok(())
+        }
+        Command::Provider {
+            what: ProviderCommand::AddToken { provider, label },
+        } => {
+            let db = ceres::open_database(&settings).await?;
+            let token = ceres::new_api_token();
+            let now = ceres_domain::Clock::now(&ceres_domain::SystemClock);
+            ceres_store::ledger::add_token(&db, &provider, &label, &token, now).await?;
+            println!("{token}");
+            eprintln!("token for provider {provider} ({label}): shown once, keep it safe");
+            Ok(())
+        }
+        Command::Work { lot } => {
+            let db = ceres::prepare_database(&settings).await?;
+            let signing = ceres::signing::load_signing_key(&settings)?;
+            let clock = std::sync::Arc::new(ceres_domain::SystemClock);
+            let files = settings.file_store()?;
+            let state = ceres::app_state(db, clock, true, signing, &settings.public_url, files);
+            let owner = format!("work-{}", std::process::id());
+            let ran = ceres_web::pipeline::run_until_idle(&state, &owner).await?;
+            let lots = if lot {
+                ceres_web::pipeline::build_lots(&state).await?
+            } else {
+                0
+            };
+            println!("{ran} job(s) run, {lots} lot(s) built");
             Ok(())
         }
         Command::Bench {

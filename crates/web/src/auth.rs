@@ -240,6 +240,35 @@ impl FromRequestParts<AppState> for AdminUser {
     }
 }
 
+/// A signed-in operator of the print provider, with the provider they work for. Anyone
+/// else gets the same 404 as for a page that does not exist (R12).
+///
+/// Known limit: every operator works for the one provider of the ledger
+/// (`ledger::DEFAULT_PROVIDER`); accounts do not name their provider yet.
+#[derive(Debug, Clone)]
+pub struct ProviderUser {
+    pub user: CurrentUser,
+    pub provider: String,
+}
+
+impl FromRequestParts<AppState> for ProviderUser {
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        if user.role != Role::Provider {
+            return Err(AuthRejection::Error(AppError::NotFound));
+        }
+        Ok(ProviderUser {
+            user,
+            provider: ceres_store::ledger::DEFAULT_PROVIDER.to_owned(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

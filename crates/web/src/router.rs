@@ -36,7 +36,12 @@ use crate::pages::candidats::{
     validate_candidat::validate_candidat,
 };
 use crate::pages::health::check_health;
+use crate::pages::admin::print_pipeline::{request_lot, retry_job, show_print_pipeline};
 use crate::pages::oidc_sign_in::{finish_oidc_sign_in, start_oidc_sign_in};
+use crate::pages::provider_console::{
+    acknowledge_provider_lot, download_provider_document, list_provider_lots,
+    record_provider_event, show_provider_lot,
+};
 use crate::pages::sessions::{
     list_sessions::list_sessions,
     show_session::{show_session, show_session_tab},
@@ -154,6 +159,18 @@ fn routes() -> Routes {
         .post("/admin/utilisateurs", create_user)
         .get("/admin/utilisateurs/{id}", show_user)
         .post("/admin/utilisateurs/{id}", update_user)
+        .get("/admin/impression", show_print_pipeline)
+        .post("/admin/impression/lot", request_lot)
+        .post("/admin/impression/taches/{id}/relancer", retry_job)
+        // The print provider's console, for its operators.
+        .get("/prestataire/lots", list_provider_lots)
+        .get("/prestataire/lots/{lot_id}", show_provider_lot)
+        .post("/prestataire/lots/{lot_id}/prise-en-charge", acknowledge_provider_lot)
+        .get(
+            "/prestataire/plis/{pli_id}/documents/{file}",
+            download_provider_document,
+        )
+        .post("/prestataire/plis/{pli_id}/evenements", record_provider_event)
         // The print provider's API: bearer tokens, JSON, described by its OpenAPI document.
         .get("/api/provider/v1/openapi.json", openapi)
         .get("/api/provider/v1/lots", list_lots)

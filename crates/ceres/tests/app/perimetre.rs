@@ -159,6 +159,46 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ),
     (
         "GET",
+        "/admin/impression",
+        Access::Roles(&ADMIN, "/admin/impression"),
+    ),
+    (
+        "POST",
+        "/admin/impression/lot",
+        Access::Roles(&ADMIN, "/admin/impression/lot"),
+    ),
+    (
+        "POST",
+        "/admin/impression/taches/{id}/relancer",
+        Access::Roles(&ADMIN, "/admin/impression/taches/{job}/relancer"),
+    ),
+    (
+        "GET",
+        "/prestataire/lots",
+        Access::Roles(&PROVIDER, "/prestataire/lots"),
+    ),
+    (
+        "GET",
+        "/prestataire/lots/{lot_id}",
+        Access::Roles(&PROVIDER, "/prestataire/lots/{lot}"),
+    ),
+    (
+        "POST",
+        "/prestataire/lots/{lot_id}/prise-en-charge",
+        Access::Roles(&PROVIDER, "/prestataire/lots/{lot}/prise-en-charge"),
+    ),
+    (
+        "GET",
+        "/prestataire/plis/{pli_id}/documents/{file}",
+        Access::Roles(&PROVIDER, "/prestataire/plis/{pli}/documents/01-lettre-accompagnement.pdf"),
+    ),
+    (
+        "POST",
+        "/prestataire/plis/{pli_id}/evenements",
+        Access::Roles(&PROVIDER, "/prestataire/plis/{pli}/evenements"),
+    ),
+    (
+        "GET",
         "/api/provider/v1/openapi.json",
         Access::Public("/api/provider/v1/openapi.json"),
     ),
@@ -196,6 +236,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
 
 const ALL_ROLES: [Role; 3] = [Role::Agent, Role::Admin, Role::Provider];
 const ADMIN: [Role; 1] = [Role::Admin];
+const PROVIDER: [Role; 1] = [Role::Provider];
 
 /// Objects that fill a route's parameters.
 #[derive(Clone, Copy, Debug)]
@@ -225,7 +266,7 @@ struct Walker {
     outside: Vec<Objects>,
 }
 
-const PROVIDER_EMAIL: &str = "operateur@prestataire.test";
+pub(super) const PROVIDER_EMAIL: &str = "operateur@prestataire.test";
 
 fn walkers() -> Vec<Walker> {
     let tutorial = Objects {
@@ -390,6 +431,39 @@ async fn r12_every_route_answers_404_outside_the_perimetre_exactly_as_for_a_miss
     .execute(app.db.pool())
     .await
     .unwrap();
+    // Their documents rendered and their plis in a lot, so that the provider's console and
+    // the administrators' page have objects to show; one job parked, to be retried.
+    sqlx::query(
+        "INSERT INTO job (id, kind, subject, state, attempts, run_after, created_at) \
+         SELECT 'job-' || id, 'render_request', id, 'pending', 0, '2026-12-03T09:00:00.000000Z', \
+             '2026-12-03T09:00:00.000000Z' FROM print_request WHERE id LIKE 'walk-%'",
+    )
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    ceres_web::pipeline::run_until_idle(&app.state, "walk").await.unwrap();
+    let failed = ceres_store::jobs::unfinished(&app.db).await.unwrap();
+    assert!(failed.is_empty(), "{:?}", failed.iter().map(|j| &j.last_error).collect::<Vec<_>>());
+    ceres_web::pipeline::build_lots(&app.state).await.unwrap();
+    let lot = ceres_store::ledger::lots_of(&app.db, ceres_store::ledger::DEFAULT_PROVIDER)
+        .await
+        .unwrap()
+        .remove(0);
+    let pli = ceres_store::ledger::plis_of_lot(&app.db, &lot.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.destination == "candidat")
+        .unwrap();
+    let (job,): (String,) = sqlx::query_as("SELECT id FROM job ORDER BY id LIMIT 1")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE job SET state = 'parked' WHERE id = $1")
+        .bind(&job)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
     let mut checked = 0;
 
     for walker in walkers() {
@@ -417,7 +491,11 @@ async fn r12_every_route_answers_404_outside_the_perimetre_exactly_as_for_a_miss
                     );
                 }
                 Access::Roles(roles, path) => {
-                    let path = path.replace("{admin}", &admin_id);
+                    let path = path
+                        .replace("{admin}", &admin_id)
+                        .replace("{lot}", &lot.id)
+                        .replace("{pli}", &pli.id)
+                        .replace("{job}", &job);
                     let answer = request(&app, &client, method, &path).await;
                     match walker.role {
                         None => assert_eq!(answer.status, StatusCode::SEE_OTHER, "{who}"),
@@ -487,7 +565,7 @@ async fn r12_every_route_answers_404_outside_the_perimetre_exactly_as_for_a_miss
 }
 
 /// An operator of the print provider: no structure, no session.
-async fn add_provider_operator(app: &TestApp) {
+pub(super) async fn add_provider_operator(app: &TestApp) {
     let hash = ceres_web::auth::hash_password(ceres::demo::DEMO_PASSWORD).unwrap();
     users::upsert(
         &app.db,

@@ -296,3 +296,55 @@ async fn two_workers_share_the_jobs_and_every_request_ends_as_one_pli_in_one_lot
     assert_eq!(unique.len(), numbers.len(), "no document number issued twice");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_providers_operator_takes_a_lot_and_records_events_in_the_console() {
+    let app = TestApp::spawn().await;
+    request(&app, TUTORIAL, HENRI).await;
+    pipeline::run_until_idle(&app.state, "worker").await.unwrap();
+    pipeline::build_lots(&app.state).await.unwrap();
+    let lot = ledger::lots_of(&app.db, ledger::DEFAULT_PROVIDER).await.unwrap().remove(0);
+    let pli = ledger::plis_of_lot(&app.db, &lot.id).await.unwrap().remove(0);
+    super::perimetre::add_provider_operator(&app).await;
+    let operator = app.signed_in(super::perimetre::PROVIDER_EMAIL).await;
+
+    let lots = operator.get(app.url("/prestataire/lots")).send().await.unwrap().text().await.unwrap();
+    assert!(lots.contains(&lot.id), "{lots}");
+    let page_path = format!("/prestataire/lots/{}", lot.id);
+    let page = operator.get(app.url(&page_path)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("BERTRAND"));
+    assert!(page.contains("01-lettre-accompagnement.pdf"));
+    assert!(!page.contains("23/04/1981") && !page.contains("1981-04-23"), "no birth date");
+
+    let token = app.csrf_token(&operator).await;
+    let events = app.url(&format!("/prestataire/plis/{}/evenements", pli.id));
+    let send = |fields: Vec<(&'static str, &'static str)>| {
+        let mut form = fields;
+        form.push(("csrf_token", token.as_str()));
+        operator.post(&events).form(&form).send()
+    };
+    let missing_date = send(vec![("type", "poste"), ("key", "f0")]).await.unwrap();
+    assert_eq!(missing_date.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing_date.text().await.unwrap().contains("Date de dépôt : à renseigner"));
+
+    let printed = send(vec![("type", "imprime"), ("key", "f1")]).await.unwrap();
+    assert_eq!(printed.status(), StatusCode::SEE_OTHER);
+    let first = operator.get(app.url(&page_path)).send().await.unwrap().text().await.unwrap();
+    assert!(first.contains("Pli enregistré : Imprimé."), "{first}");
+    // The same form sent twice (a double click): recorded once.
+    send(vec![("type", "imprime"), ("key", "f1")]).await.unwrap();
+    let second = operator.get(app.url(&page_path)).send().await.unwrap().text().await.unwrap();
+    assert!(second.contains("déjà enregistré"), "{second}");
+    let posted = send(vec![("type", "poste"), ("date", "2026-12-04"), ("key", "f2")]).await.unwrap();
+    assert_eq!(posted.status(), StatusCode::SEE_OTHER);
+
+    let history = ledger::events_of(&app.db, &pli.id).await.unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1].occurred_on.as_deref(), Some("2026-12-04"));
+
+    // An agent does not reach the console: the 404 of a page that does not exist.
+    let agent = app.signed_in("agent.ud75@demo.ceres.fr").await;
+    let refused = agent.get(app.url(&page_path)).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    app.cleanup().await;
+}

@@ -5,6 +5,7 @@ pub mod audit_view;
 pub mod candidats;
 pub mod health;
 pub mod oidc_sign_in;
+pub mod provider_console;
 pub mod sessions;
 pub mod sign_in;
 pub mod sign_out;
@@ -30,6 +31,8 @@ pub struct Chrome {
     pub structure_name: String,
     /// Whether the header links to the administration pages.
     pub is_admin: bool,
+    /// Whether the header links to the print provider's console.
+    pub is_provider: bool,
     pub csrf: CsrfToken,
 }
 
@@ -44,6 +47,7 @@ impl Chrome {
             user_name: user.display_name.clone(),
             structure_name: structure_name.to_owned(),
             is_admin: user.role == Role::Admin,
+            is_provider: user.role == Role::Provider,
             csrf: user.csrf.clone(),
         })
     }
@@ -54,6 +58,7 @@ impl Chrome {
             user_name: String::new(),
             structure_name: String::new(),
             is_admin: false,
+            is_provider: false,
             csrf,
         })
     }

@@ -8,6 +8,7 @@ pub mod list_structures;
 pub mod list_users;
 pub mod new_structure;
 pub mod new_user;
+pub mod print_pipeline;
 pub mod structure_form;
 pub mod user_form;
 
