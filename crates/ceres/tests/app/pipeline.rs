@@ -348,3 +348,96 @@ async fn the_providers_operator_takes_a_lot_and_records_events_in_the_console() 
     assert_eq!(refused.status(), StatusCode::NOT_FOUND);
     app.cleanup().await;
 }
+
+/// Crash safety (issue 5): `ceres work` processes are killed (SIGKILL) at a sweep of
+/// moments through the pipeline, again and again, then one runs to the end. Every request
+/// ends as exactly one pli in exactly one lot, no document number is issued twice, and every
+/// recorded PDF is in the file store with its SHA-256.
+#[tokio::test]
+async fn killing_the_worker_at_any_moment_loses_nothing_and_does_nothing_twice() {
+    let app = TestApp::spawn().await;
+    let registered: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT i.session_id, i.candidat_id FROM inscription i \
+         WHERE i.resultat IS NOT NULL ORDER BY i.session_id, i.candidat_id",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    for (session, candidat) in &registered {
+        request(&app, session, *candidat).await;
+    }
+    let data_dir = std::env::temp_dir().join(format!("ceres-crash-{}", ceres_store::new_id()));
+    std::fs::create_dir_all(&data_dir).unwrap();
+    // The same key as the test app's state: the seed [42; 32], in base64.
+    let key = ceres_domain::verification::SigningSecret::from_seed([42; 32]).to_base64();
+
+    let worker = |lot: bool| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ceres"));
+        command
+            .arg("work")
+            .env("DATABASE_URL", &app.database_url)
+            .env("CERES_DATA_DIR", &data_dir)
+            .env("CERES_FILES_DIR", &app.files_dir)
+            .env("CERES_SIGNING_KEY", &key)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        if lot {
+            command.arg("--lot");
+        }
+        command.spawn().expect("ceres work starts")
+    };
+
+    // Each worker lives a little longer than the one before, until one finishes on its
+    // own: the kills sweep the whole pipeline, from start-up to the lot.
+    let mut kills = 0;
+    let mut delay_ms = 40_u64;
+    loop {
+        let mut child = worker(kills % 2 == 1);
+        tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+        let finished = child.try_wait().unwrap().is_some();
+        if !finished {
+            child.kill().unwrap();
+            kills += 1;
+        }
+        child.wait().unwrap();
+        delay_ms += 20;
+        if finished || kills >= 60 {
+            break;
+        }
+        // The dead worker's lease would expire in two minutes; the test does not wait.
+        sqlx::query("UPDATE job SET lease_owner = NULL, lease_until = NULL WHERE state = 'pending'")
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+    }
+    let status = worker(true).wait().unwrap();
+    assert!(status.success());
+    assert!(kills >= 3, "only {kills} workers were killed before they finished");
+    eprintln!("crash sweep: {kills} workers killed, {} requests", registered.len());
+
+    let requests = registered.len() as i64;
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM job WHERE kind = 'render_request' AND state = 'done'").await, requests);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM pli").await, requests);
+    assert_eq!(count(&app, "SELECT COUNT(DISTINCT print_request_id) FROM pli").await, requests);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM pli WHERE lot_id IS NULL").await, 0);
+    assert_eq!(
+        count(&app, "SELECT CAST(COALESCE(SUM(pli_count), 0) AS BIGINT) FROM lot").await,
+        requests
+    );
+    // One number per numbered document: none issued twice, none left over.
+    let issued = count(&app, "SELECT COUNT(*) FROM issued_document").await;
+    let recorded = count(&app, "SELECT COUNT(*) FROM print_document WHERE numero IS NOT NULL").await;
+    assert_eq!(issued, recorded);
+    assert_eq!(count(&app, "SELECT COUNT(DISTINCT numero) FROM print_document WHERE numero IS NOT NULL").await, recorded);
+    let documents: Vec<(String, String)> = sqlx::query_as("SELECT file_key, sha256 FROM print_document")
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap();
+    for (key, sha) in documents {
+        let pdf = app.state.files.get(&key).await.unwrap();
+        assert_eq!(ledger::sha256_hex(&pdf), sha, "{key}");
+    }
+    let _ = std::fs::remove_dir_all(&data_dir);
+    app.cleanup().await;
+}
