@@ -1,6 +1,7 @@
 //! Wiring of the `ceres` binary: settings, database start-up, reference data, demo, server.
 
 pub mod audit_command;
+pub mod bench_pipeline;
 pub mod demo;
 pub mod import_command;
 pub mod refdata;

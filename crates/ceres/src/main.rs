@@ -124,6 +124,15 @@ enum BenchCommand {
         #[arg(long = "kind", value_parser = parse_kind)]
         kinds: Vec<DocumentKind>,
     },
+    /// A national peak day: N candidates of one session sent for printing at once, until
+    /// every pli is in a lot. Writes its own session into the database: use a scratch one.
+    Pipeline {
+        #[arg(long, default_value_t = 5000)]
+        candidats: usize,
+        /// Job workers in this process.
+        #[arg(long, default_value_t = 2)]
+        workers: usize,
+    },
 }
 
 fn parse_version(text: &str) -> Result<DocumentVersion, String> {
@@ -307,6 +316,18 @@ async fn main() -> anyhow::Result<()> {
                     kinds,
                 },
         } => bench_render(count, &threads, kinds),
+        Command::Bench {
+            what: BenchCommand::Pipeline { candidats, workers },
+        } => {
+            let db = ceres::prepare_database(&settings).await?;
+            let signing = ceres::signing::load_signing_key(&settings)?;
+            let clock = std::sync::Arc::new(ceres_domain::SystemClock);
+            let files = settings.file_store()?;
+            let state = ceres::app_state(db, clock, true, signing, &settings.public_url, files);
+            let report = ceres::bench_pipeline::run(&state, candidats, workers).await?;
+            println!("{report}");
+            Ok(())
+        }
     }
 }
 

@@ -15,6 +15,8 @@ use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 use sqlx::Executor;
 
+#[path = "app/after_send.rs"]
+mod after_send;
 #[path = "app/audit.rs"]
 mod audit;
 #[path = "app/oidc.rs"]

@@ -182,6 +182,48 @@ pub fn duplicata_request_line(last_on: Date, count: usize) -> String {
     )
 }
 
+/// Why a duplicata is asked (R6), recorded with the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicataMotif {
+    /// The printed document carries a mistake that has since been corrected.
+    ErreurSaisie,
+    /// The candidate did not receive the pli (R10).
+    CourrierPerdu,
+    Autre,
+}
+
+impl DuplicataMotif {
+    pub const ALL: [DuplicataMotif; 3] = [
+        DuplicataMotif::ErreurSaisie,
+        DuplicataMotif::CourrierPerdu,
+        DuplicataMotif::Autre,
+    ];
+
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            DuplicataMotif::ErreurSaisie => "erreur_saisie",
+            DuplicataMotif::CourrierPerdu => "courrier_perdu",
+            DuplicataMotif::Autre => "autre",
+        }
+    }
+
+    /// Parses a code made by [`DuplicataMotif::code`].
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|motif| motif.code() == code)
+    }
+
+    /// Label shown to agents.
+    pub fn label(self) -> &'static str {
+        match self {
+            DuplicataMotif::ErreurSaisie => "Erreur de saisie",
+            DuplicataMotif::CourrierPerdu => "Courrier perdu",
+            DuplicataMotif::Autre => "Autre",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use jiff::civil::date;

@@ -75,7 +75,7 @@ pub fn run(
 }
 
 /// A number written in capital letters (names hold no digits).
-fn to_letters(mut n: usize) -> String {
+pub fn to_letters(mut n: usize) -> String {
     let mut letters = String::new();
     loop {
         letters.insert(0, char::from(b'A' + (n % 26) as u8));

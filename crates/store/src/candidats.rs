@@ -40,6 +40,12 @@ pub struct InscriptionRow {
     pub pays_libelle: Option<String>,
     /// Europe/Paris date of the initial print request, if made.
     pub initial_requested_on: Option<String>,
+    /// The sequence of the last print request (0 initial, 1.. duplicatas), if any.
+    pub last_request_sequence: Option<i64>,
+    /// Europe/Paris date of the last print request, initial or duplicata (R6's delay).
+    pub last_requested_on: Option<String>,
+    /// How many duplicatas were requested (R6's list line).
+    pub duplicata_count: i64,
     /// The periods of the birth country and commune in the referentials (R4), read after
     /// the row.
     #[sqlx(skip)]
@@ -54,7 +60,13 @@ const SELECT: &str = "SELECT k.id, k.civilite, k.nom_naissance, k.nom_usage, k.p
             AND c.type IN ('commune-actuelle', 'arrondissement-municipal')) AS commune_nom, \
         (SELECT MIN(p.libelle) FROM pays p WHERE p.cog = k.pays_naissance) AS pays_libelle, \
         (SELECT r.requested_on FROM print_request r WHERE r.session_id = i.session_id \
-            AND r.candidat_id = k.id AND r.sequence = 0) AS initial_requested_on \
+            AND r.candidat_id = k.id AND r.sequence = 0) AS initial_requested_on, \
+        (SELECT MAX(r.sequence) FROM print_request r WHERE r.session_id = i.session_id \
+            AND r.candidat_id = k.id) AS last_request_sequence, \
+        (SELECT MAX(r.requested_on) FROM print_request r WHERE r.session_id = i.session_id \
+            AND r.candidat_id = k.id) AS last_requested_on, \
+        (SELECT COUNT(*) FROM print_request r WHERE r.session_id = i.session_id \
+            AND r.candidat_id = k.id AND r.sequence > 0) AS duplicata_count \
     FROM inscription i JOIN candidat k ON k.id = i.candidat_id";
 
 /// The candidates of a session, in alphabetical order (A-Z) of birth name and first names.
@@ -118,6 +130,25 @@ pub struct NewCandidat<'a> {
     pub telephone: &'a str,
     pub state: &'a str,
     pub updated_at: &'a str,
+}
+
+/// The candidates registered at a session.
+pub async fn ids_of_session(db: &Db, session_id: &str) -> Result<Vec<i64>, StoreError> {
+    let rows: Vec<(i64,)> =
+        sqlx::query_as("SELECT candidat_id FROM inscription WHERE session_id = $1 ORDER BY candidat_id")
+            .bind(session_id)
+            .fetch_all(db.pool())
+            .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// The first candidate id above every id in use (for generated candidates).
+pub async fn next_free_id(db: &Db) -> Result<i64, StoreError> {
+    let (next,): (i64,) =
+        sqlx::query_as("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) + 1 FROM candidat")
+            .fetch_one(db.pool())
+            .await?;
+    Ok(next)
 }
 
 /// Inserts a candidate unless the id exists.

@@ -191,9 +191,10 @@ pub async fn build_lot(
     let mut tx = db.begin_write().await?;
     let waiting: Vec<(String, String, Option<String>, String)> = sqlx::query_as(
         "SELECT id, destination, territoire, adresse_lignes FROM pli \
-         WHERE state = $1 AND lot_id IS NULL ORDER BY created_at, id",
+         WHERE state IN ($1, $2) AND lot_id IS NULL ORDER BY created_at, id",
     )
     .bind(PliState::AttenteLot.code())
+    .bind(PliState::AReposter.code())
     .fetch_all(&mut *tx)
     .await?;
     if waiting.is_empty() {
@@ -223,9 +224,11 @@ pub async fn build_lot(
     .await?;
     let mut position = 0_i64;
     for (pli_id, _) in &ordered {
+        // A pli to post again keeps its state: it is printed already.
         let taken = sqlx::query(
-            "UPDATE pli SET lot_id = $1, lot_position = $2, state = $3, updated_at = $4 \
-             WHERE id = $5 AND lot_id IS NULL AND state = $6",
+            "UPDATE pli SET lot_id = $1, lot_position = $2, updated_at = $4, \
+                 state = CASE WHEN state = $6 THEN $3 ELSE state END \
+             WHERE id = $5 AND lot_id IS NULL AND state IN ($6, $7)",
         )
         .bind(&lot_id)
         .bind(position + 1)
@@ -233,6 +236,7 @@ pub async fn build_lot(
         .bind(&at)
         .bind(pli_id)
         .bind(PliState::AttenteLot.code())
+        .bind(PliState::AReposter.code())
         .execute(&mut *tx)
         .await?;
         position += taken.rows_affected() as i64;
@@ -358,7 +362,10 @@ pub struct PliRow {
     pub state: String,
     pub lot_id: Option<String>,
     pub lot_position: Option<i64>,
+    pub created_at: String,
     pub updated_at: String,
+    /// The sequence of its print request: 0 initial, 1.. duplicatas.
+    pub request_sequence: i64,
 }
 
 impl PliRow {
@@ -370,7 +377,8 @@ impl PliRow {
 
 const PLI_COLUMNS: &str = "p.id, p.print_request_id, p.session_id, p.candidat_id, \
     p.destination, p.territoire, p.adresse_lignes, p.state, p.lot_id, p.lot_position, \
-    p.updated_at";
+    p.created_at, p.updated_at, \
+    (SELECT r.sequence FROM print_request r WHERE r.id = p.print_request_id) AS request_sequence";
 
 /// The plis of a lot, in lot order.
 pub async fn plis_of_lot(db: &Db, lot_id: &str) -> Result<Vec<PliRow>, StoreError> {
@@ -415,6 +423,107 @@ pub async fn plis_of_candidat(
         .bind(candidat_id)
         .fetch_all(db.pool())
         .await?)
+}
+
+/// R9: after a PND, the agent corrected the address and tells the provider: the same pli,
+/// with its new lines, waits for the next lot to be posted again (no new request, no new
+/// document). Answers false when the pli is not (or no longer) returned.
+pub async fn requeue_after_pnd(
+    db: &Db,
+    pli: &PliRow,
+    lines: &[String],
+    actor: &str,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
+    let at = timestamp_text(now);
+    let new_lines =
+        serde_json::to_string(lines).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let mut tx = db.begin_write().await?;
+    let moved = sqlx::query(
+        "UPDATE pli SET adresse_lignes = $1, state = $2, lot_id = NULL, lot_position = NULL, \
+             updated_at = $3 WHERE id = $4 AND state = $5",
+    )
+    .bind(&new_lines)
+    .bind(PliState::AReposter.code())
+    .bind(&at)
+    .bind(&pli.id)
+    .bind(PliState::Pnd.code())
+    .execute(&mut *tx)
+    .await?;
+    if moved.rows_affected() == 0 {
+        return Ok(false);
+    }
+    audit::record(
+        &mut tx,
+        &NewAuditEvent {
+            at: &at,
+            actor,
+            entity_kind: "pli",
+            entity_id: &pli.id,
+            session_id: Some(&pli.session_id),
+            action: "pli.requeued",
+            before_json: Some(
+                json!({ "state": PliState::Pnd.code(), "lot_id": pli.lot_id }).to_string(),
+            ),
+            after_json: Some(json!({ "state": PliState::AReposter.code() }).to_string()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(pli.id = %pli.id, "pli queued again after a PND");
+    Ok(true)
+}
+
+/// A returned pli waiting for its agent (R9), with what the list shows.
+#[derive(Debug, Clone, FromRow)]
+pub struct PndRow {
+    pub pli_id: String,
+    pub session_id: String,
+    pub candidat_id: i64,
+    pub nom_naissance: String,
+    pub prenoms: String,
+    pub returned_at: Option<String>,
+    pub pnd_reason: Option<String>,
+}
+
+/// The returned plis of a périmètre's sessions, oldest return first (R9, R12).
+pub async fn pnd_in_perimetre(
+    db: &Db,
+    perimetre: &ceres_domain::perimetre::Perimetre,
+) -> Result<Vec<PndRow>, StoreError> {
+    let (condition, value) = crate::sessions::perimetre_filter(perimetre);
+    let sql = format!(
+        "SELECT p.id AS pli_id, p.session_id, p.candidat_id, k.nom_naissance, k.prenoms, \
+             (SELECT MAX(e.recorded_at) FROM pli_event e WHERE e.pli_id = p.id \
+                 AND e.kind = 'pnd') AS returned_at, \
+             (SELECT MAX(e.pnd_reason) FROM pli_event e WHERE e.pli_id = p.id \
+                 AND e.kind = 'pnd' AND e.recorded_at = (SELECT MAX(f.recorded_at) \
+                 FROM pli_event f WHERE f.pli_id = p.id AND f.kind = 'pnd')) AS pnd_reason \
+         FROM pli p JOIN exam_session s ON s.id = p.session_id \
+         JOIN candidat k ON k.id = p.candidat_id \
+         WHERE p.state = 'pnd' AND {condition} ORDER BY returned_at, p.id LIMIT 1000"
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(value)
+        .fetch_all(db.pool())
+        .await?)
+}
+
+/// How many returned plis wait in a périmètre (the counter of the home page).
+pub async fn pnd_count(
+    db: &Db,
+    perimetre: &ceres_domain::perimetre::Perimetre,
+) -> Result<i64, StoreError> {
+    let (condition, value) = crate::sessions::perimetre_filter(perimetre);
+    let sql = format!(
+        "SELECT COUNT(*) FROM pli p JOIN exam_session s ON s.id = p.session_id \
+         WHERE p.state = 'pnd' AND {condition}"
+    );
+    let (count,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(value)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(count)
 }
 
 /// The print request a pli carries.
@@ -609,6 +718,23 @@ pub async fn provider_of_token(db: &Db, token: &str) -> Result<Option<String>, S
     .fetch_optional(db.pool())
     .await?;
     Ok(found.map(|(provider,)| provider))
+}
+
+/// A session's rendered documents, and its plis that are in a lot.
+pub async fn session_progress(db: &Db, session_id: &str) -> Result<(i64, i64), StoreError> {
+    let (documents,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM print_document d JOIN print_request r ON r.id = d.print_request_id \
+         WHERE r.session_id = $1",
+    )
+    .bind(session_id)
+    .fetch_one(db.pool())
+    .await?;
+    let (plis,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM pli WHERE session_id = $1 AND lot_id IS NOT NULL")
+            .bind(session_id)
+            .fetch_one(db.pool())
+            .await?;
+    Ok((documents, plis))
 }
 
 /// Counts for the administrators' view of the pipeline.

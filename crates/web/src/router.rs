@@ -26,16 +26,19 @@ use crate::pages::candidats::{
     download_attestation::download_attestation,
     edit_candidat::edit_candidat,
     import_candidats::{IMPORT_MAX_BYTES, import_candidats},
+    inform_provider::inform_provider,
     list_candidats::list_candidats,
     preview_document::preview_document,
     return_to_draft::return_to_draft,
     review_candidat::review_candidat,
+    send_duplicata::send_duplicata,
     send_for_printing::send_for_printing,
     show_candidat::show_candidat,
     update_candidat::update_candidat,
     validate_candidat::validate_candidat,
 };
 use crate::pages::health::check_health;
+use crate::pages::pnd::list_pnd;
 use crate::pages::admin::print_pipeline::{request_lot, retry_job, show_print_pipeline};
 use crate::pages::oidc_sign_in::{finish_oidc_sign_in, start_oidc_sign_in};
 use crate::pages::provider_console::{
@@ -138,6 +141,15 @@ fn routes() -> Routes {
             "/sessions/{id}/candidats/{candidat_id}/demande-impression",
             send_for_printing,
         )
+        .post(
+            "/sessions/{id}/candidats/{candidat_id}/duplicata",
+            send_duplicata,
+        )
+        .post(
+            "/sessions/{id}/candidats/{candidat_id}/plis/{pli_id}/informer-prestataire",
+            inform_provider,
+        )
+        .get("/plis-non-distribues", list_pnd)
         .post(
             "/sessions/{id}/candidats/import",
             import_candidats.layer(DefaultBodyLimit::max(IMPORT_MAX_BYTES)),

@@ -6,7 +6,7 @@
 //! It is compared with `ceres_web::route_list()` first: a route added to `router.rs` without
 //! a line here fails the walk, and so does a line for a route that is gone.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use ceres_domain::role::Role;
 use ceres_store::users::{self, User};
@@ -84,6 +84,21 @@ const ROUTES: &[(&str, &str, Access)] = &[
         "POST",
         "/sessions/{id}/candidats/{candidat_id}/demande-impression",
         Access::Perimetre,
+    ),
+    (
+        "POST",
+        "/sessions/{id}/candidats/{candidat_id}/duplicata",
+        Access::Perimetre,
+    ),
+    (
+        "POST",
+        "/sessions/{id}/candidats/{candidat_id}/plis/{pli_id}/informer-prestataire",
+        Access::Perimetre,
+    ),
+    (
+        "GET",
+        "/plis-non-distribues",
+        Access::Roles(&ALL_ROLES, "/plis-non-distribues"),
     ),
     ("POST", "/sessions/{id}/candidats/import", Access::Perimetre),
     ("GET", "/candidats/{candidat_id}", Access::Perimetre),
@@ -347,8 +362,12 @@ fn walkers() -> Vec<Walker> {
     ]
 }
 
-fn fill(template: &str, objects: Objects) -> String {
+fn fill(template: &str, objects: Objects, plis: &HashMap<(String, i64), String>) -> String {
+    let pli = plis
+        .get(&(objects.session.to_owned(), objects.candidat))
+        .map_or("pli-inconnu", String::as_str);
     template
+        .replace("{pli_id}", pli)
         .replace("{id}", objects.session)
         .replace("{candidat_id}", &objects.candidat.to_string())
         .replace("{tab}", "tracabilite")
@@ -455,6 +474,14 @@ async fn r12_every_route_answers_404_outside_the_perimetre_exactly_as_for_a_miss
         .into_iter()
         .find(|p| p.destination == "candidat")
         .unwrap();
+    let plis: HashMap<(String, i64), String> =
+        sqlx::query_as::<_, (String, i64, String)>("SELECT session_id, candidat_id, id FROM pli")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(session, candidat, id)| ((session, candidat), id))
+            .collect();
     let (job,): (String,) = sqlx::query_as("SELECT id FROM job ORDER BY id LIMIT 1")
         .fetch_one(app.db.pool())
         .await
@@ -522,7 +549,7 @@ async fn r12_every_route_answers_404_outside_the_perimetre_exactly_as_for_a_miss
                     assert!(answer.body.contains("bearer token"), "{who}: {}", answer.body);
                 }
                 Access::Perimetre => {
-                    let missing = request(&app, &client, method, &fill(template, MISSING)).await;
+                    let missing = request(&app, &client, method, &fill(template, MISSING, &plis)).await;
                     for outside in &walker.outside {
                         let names_both =
                             template.contains("{id}") && template.contains("{candidat_id}");
@@ -530,7 +557,7 @@ async fn r12_every_route_answers_404_outside_the_perimetre_exactly_as_for_a_miss
                             continue;
                         }
                         let answer =
-                            request(&app, &client, method, &fill(template, *outside)).await;
+                            request(&app, &client, method, &fill(template, *outside, &plis)).await;
                         if walker.role.is_none() {
                             assert_eq!(answer.status, StatusCode::SEE_OTHER, "{who}");
                             assert_eq!(missing.status, StatusCode::SEE_OTHER, "{who}");
@@ -547,7 +574,7 @@ async fn r12_every_route_answers_404_outside_the_perimetre_exactly_as_for_a_miss
                     }
                     // What lies inside answers: the walk has teeth.
                     if let Some(inside) = walker.inside {
-                        let answer = request(&app, &client, method, &fill(template, inside)).await;
+                        let answer = request(&app, &client, method, &fill(template, inside, &plis)).await;
                         assert!(
                             answer.status != StatusCode::NOT_FOUND
                                 && answer.status != StatusCode::FORBIDDEN,

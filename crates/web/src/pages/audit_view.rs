@@ -74,6 +74,12 @@ pub fn paris_time(at: &str) -> String {
 pub fn action_label(code: &str) -> &str {
     match code {
         "print_request.created" => "Demande d'impression initiale transmise",
+        "print_request.duplicata_created" => "Demande de duplicata transmise",
+        "pli.created" => "Pli constitué",
+        "pli.event" => "Événement du pli signalé par le prestataire",
+        "pli.requeued" => "Adresse corrigée : pli à poster de nouveau",
+        "lot.created" => "Lot constitué",
+        "lot.acknowledged" => "Lot pris en charge par le prestataire",
         "issued_document.numbered" => "Document numéroté",
         "candidat.returned_to_draft" => "Retour à l'état brouillon",
         "candidat.updated" => "Modification des informations du candidat",

@@ -5,6 +5,7 @@ pub mod audit_view;
 pub mod candidats;
 pub mod health;
 pub mod oidc_sign_in;
+pub mod pnd;
 pub mod provider_console;
 pub mod sessions;
 pub mod sign_in;
@@ -166,6 +167,8 @@ pub struct CandidatView {
     pub lieu_naissance: String,
     pub resultat: &'static str,
     pub initial_request: Option<String>,
+    /// R6: « Dernière demande de duplicatas transmise le JJ/MM/AAAA (n) ».
+    pub duplicata_request: Option<String>,
     pub review_href: String,
     /// The candidate module's page, opened from this session.
     pub record_href: String,
@@ -185,7 +188,14 @@ impl CandidatView {
             .as_deref()
             .and_then(|on| ceres_store::parse_date(on).ok())
             .map(print::initial_request_line);
+        let duplicata_request = row
+            .last_requested_on
+            .as_deref()
+            .and_then(|on| ceres_store::parse_date(on).ok())
+            .filter(|_| row.duplicata_count > 0)
+            .map(|on| print::duplicata_request_line(on, row.duplicata_count as usize));
         CandidatView {
+            duplicata_request,
             civilite: civilite.map_or("", Civilite::label),
             nom: row.nom_naissance.clone(),
             prenoms: row.prenoms.clone(),

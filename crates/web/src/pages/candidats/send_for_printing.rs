@@ -49,7 +49,7 @@ pub async fn send_for_printing(
         check: &report,
     });
     if !refusals.is_empty() {
-        return Ok(refused(&context, &user, &refusals));
+        return Ok(refused(&state, &context, &user, &refusals));
     }
 
     // Write: R5 is held by the store's unique key, whatever the race.
@@ -66,6 +66,7 @@ pub async fn send_for_printing(
     .await?;
     if let InitialOutcome::AlreadyExists { requested_on } = outcome {
         return Ok(refused(
+            &state,
             &context,
             &user,
             &[Refusal::AlreadyRequested(requested_on)],
@@ -93,11 +94,16 @@ pub async fn send_for_printing(
     Ok(Redirect::to(&next).into_response())
 }
 
-fn refused(context: &ReviewContext, user: &CurrentUser, refusals: &[Refusal]) -> Response {
+fn refused(
+    state: &AppState,
+    context: &ReviewContext,
+    user: &CurrentUser,
+    refusals: &[Refusal],
+) -> Response {
     let messages = refusals.iter().map(Refusal::message).collect();
     (
         StatusCode::UNPROCESSABLE_ENTITY,
-        context.page(user, None, messages),
+        context.page(user, state.clock.today_in_paris(), None, messages),
     )
         .into_response()
 }

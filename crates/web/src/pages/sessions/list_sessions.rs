@@ -26,6 +26,8 @@ pub struct SessionsPage {
     chrome: Option<Chrome>,
     perimetre_label: String,
     sessions: Vec<SessionLine>,
+    /// R9: how many returned plis wait in the périmètre.
+    pnd_count: i64,
 }
 
 fn perimetre_label(perimetre: &Perimetre) -> String {
@@ -63,5 +65,6 @@ pub async fn list_sessions(
         chrome: Chrome::of(&user),
         perimetre_label: perimetre_label(&user.perimetre),
         sessions,
+        pnd_count: ceres_store::ledger::pnd_count(&state.db, &user.perimetre).await?,
     })
 }
