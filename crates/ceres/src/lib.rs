@@ -69,6 +69,7 @@ pub fn app_state(
     signing: SigningSecret,
     public_url: &str,
     files: FileStore,
+    mailer: ceres_web::mail::Mailer,
 ) -> AppState {
     ceres_web::install_tls_provider();
     AppState {
@@ -80,6 +81,7 @@ pub fn app_state(
         public_url: public_url.to_owned(),
         oidc: None,
         files,
+        mailer,
     }
 }
 
@@ -122,7 +124,8 @@ pub async fn serve(
         .secure_cookies
         .unwrap_or(!address.ip().is_loopback());
     let files = settings.file_store()?;
-    let mut state = app_state(db, clock, secure, signing, &settings.public_url, files);
+    let mailer = settings.mailer()?;
+    let mut state = app_state(db, clock, secure, signing, &settings.public_url, files, mailer);
     if let Some(oidc) = &settings.oidc {
         state = with_oidc(state, oidc.clone())?;
         tracing::info!(oidc.issuer = %oidc.issuer, "OpenID Connect sign-in enabled");

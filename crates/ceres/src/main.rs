@@ -255,7 +255,9 @@ async fn main() -> anyhow::Result<()> {
             let signing = ceres::signing::load_signing_key(&settings)?;
             let clock = std::sync::Arc::new(ceres_domain::SystemClock);
             let files = settings.file_store()?;
-            let state = ceres::app_state(db, clock, true, signing, &settings.public_url, files);
+            let mailer = settings.mailer()?;
+            let state =
+                ceres::app_state(db, clock, true, signing, &settings.public_url, files, mailer);
             let request = RenderRequest {
                 session_id: session,
                 candidat_id: candidat,
@@ -297,7 +299,9 @@ async fn main() -> anyhow::Result<()> {
             let signing = ceres::signing::load_signing_key(&settings)?;
             let clock = std::sync::Arc::new(ceres_domain::SystemClock);
             let files = settings.file_store()?;
-            let state = ceres::app_state(db, clock, true, signing, &settings.public_url, files);
+            let mailer = settings.mailer()?;
+            let state =
+                ceres::app_state(db, clock, true, signing, &settings.public_url, files, mailer);
             let owner = format!("work-{}", std::process::id());
             let ran = ceres_web::pipeline::run_until_idle(&state, &owner).await?;
             let lots = if lot {
@@ -323,7 +327,9 @@ async fn main() -> anyhow::Result<()> {
             let signing = ceres::signing::load_signing_key(&settings)?;
             let clock = std::sync::Arc::new(ceres_domain::SystemClock);
             let files = settings.file_store()?;
-            let state = ceres::app_state(db, clock, true, signing, &settings.public_url, files);
+            let mailer = settings.mailer()?;
+            let state =
+                ceres::app_state(db, clock, true, signing, &settings.public_url, files, mailer);
             let report = ceres::bench_pipeline::run(&state, candidats, workers).await?;
             println!("{report}");
             Ok(())

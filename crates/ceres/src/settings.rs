@@ -26,6 +26,12 @@ pub struct Settings {
     /// `CERES_FILES_DIR`: the folder of the rendered print versions (default: `fichiers` in
     /// the data folder).
     pub files_dir: PathBuf,
+    /// `CERES_SMTP_URL`: the SMTP server of the notifications, in lettre's URL format
+    /// (`smtp://relay:25`, `smtps://user:password@host:465`). Default: none, messages are
+    /// written as `.eml` files into `courriels` in the data folder. Never printed.
+    pub smtp_url: Option<String>,
+    /// `CERES_MAIL_FROM`: the sender of the notifications.
+    pub mail_from: String,
     /// `CERES_LOT_CUTOFF_HOUR`: the hour (0–23, Europe/Paris) after which the day's waiting
     /// plis go into a lot for the provider (default 18).
     pub cutoff_hour: i8,
@@ -44,6 +50,8 @@ impl std::fmt::Debug for Settings {
             .field("oidc", &self.oidc)
             .field("files_dir", &self.files_dir)
             .field("cutoff_hour", &self.cutoff_hour)
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "…"))
+            .field("mail_from", &self.mail_from)
             .finish()
     }
 }
@@ -54,6 +62,15 @@ impl Settings {
         ceres_web::files::FileStore::local(&self.files_dir).map_err(|e| {
             anyhow::anyhow!("cannot open the file store {}: {e}", self.files_dir.display())
         })
+    }
+
+    /// The mailer of the notifications: SMTP when configured, a folder otherwise.
+    pub fn mailer(&self) -> anyhow::Result<ceres_web::mail::Mailer> {
+        match &self.smtp_url {
+            Some(url) => ceres_web::mail::Mailer::smtp(url, &self.mail_from),
+            None => ceres_web::mail::Mailer::folder(&self.data_dir.join("courriels"), &self.mail_from),
+        }
+        .map_err(|e| anyhow::anyhow!("e-mail settings: {e}"))
     }
 
     /// Reads the settings from the environment.
@@ -93,7 +110,16 @@ impl Settings {
             },
             Err(_) => ceres_web::pipeline::DEFAULT_CUTOFF_HOUR,
         };
+        let smtp_url = std::env::var("CERES_SMTP_URL")
+            .ok()
+            .filter(|url| !url.trim().is_empty());
+        let mail_from = std::env::var("CERES_MAIL_FROM")
+            .ok()
+            .filter(|from| !from.trim().is_empty())
+            .unwrap_or_else(|| "CERES <ne-pas-repondre@ceres.localhost>".to_owned());
         Ok(Settings {
+            smtp_url,
+            mail_from,
             files_dir,
             cutoff_hour,
             database_url,

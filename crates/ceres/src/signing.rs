@@ -75,6 +75,8 @@ mod tests {
             oidc: None,
             files_dir: dir.join("fichiers"),
             cutoff_hour: 18,
+            smtp_url: None,
+            mail_from: "ceres@example.test".to_owned(),
         }
     }
 

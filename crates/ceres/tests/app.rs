@@ -47,6 +47,8 @@ struct TestApp {
     sqlite_dir: Option<std::path::PathBuf>,
     /// The file store's folder.
     files_dir: std::path::PathBuf,
+    /// Where the notifications are written.
+    mail_dir: std::path::PathBuf,
 }
 
 impl TestApp {
@@ -93,6 +95,7 @@ impl TestApp {
         let address = listener.local_addr().unwrap();
         let base = format!("http://{address}");
         let files_dir = std::env::temp_dir().join(format!("ceres-files-{unique}"));
+        let mail_dir = std::env::temp_dir().join(format!("ceres-mail-{unique}"));
         let state = ceres::app_state(
             db.clone(),
             Arc::new(clock.clone()),
@@ -100,6 +103,8 @@ impl TestApp {
             SigningSecret::from_seed([42; 32]),
             "http://ceres.test",
             ceres_web::files::FileStore::local(&files_dir).expect("file store"),
+            ceres_web::mail::Mailer::folder(&mail_dir, "CERES <ceres@example.test>")
+                .expect("mail folder"),
         );
         let state = configure(state, &base);
         let app = ceres_web::router(state.clone());
@@ -114,6 +119,7 @@ impl TestApp {
             postgres,
             sqlite_dir,
             files_dir,
+            mail_dir,
         }
     }
 
@@ -241,6 +247,7 @@ impl TestApp {
             let _ = std::fs::remove_dir_all(dir);
         }
         let _ = std::fs::remove_dir_all(self.files_dir);
+        let _ = std::fs::remove_dir_all(self.mail_dir);
     }
 }
 

@@ -25,6 +25,9 @@ pub mod kind {
     pub const RENDER_REQUEST: &str = "render_request";
     /// Put every waiting pli into a lot; subject: the cut-off day, or a manual run's id.
     pub const BUILD_LOTS: &str = "build_lots";
+    /// Tell the agents of a session's périmètre that a pli came back (R9); subject: the
+    /// PND event's id.
+    pub const NOTIFY_PND: &str = "notify_pnd";
 }
 
 /// A job as claimed.

@@ -526,6 +526,24 @@ pub async fn pnd_count(
     Ok(count)
 }
 
+/// A pli by id, whatever its lot (for the jobs).
+pub async fn pli(db: &Db, id: &str) -> Result<Option<PliRow>, StoreError> {
+    let sql = format!("SELECT {PLI_COLUMNS} FROM pli p WHERE p.id = $1");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?)
+}
+
+/// The pli an event belongs to.
+pub async fn pli_of_event(db: &Db, event_id: &str) -> Result<Option<String>, StoreError> {
+    let found: Option<(String,)> = sqlx::query_as("SELECT pli_id FROM pli_event WHERE id = $1")
+        .bind(event_id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(found.map(|(id,)| id))
+}
+
 /// The print request a pli carries.
 pub async fn request_of_pli(db: &Db, pli_id: &str) -> Result<Option<String>, StoreError> {
     let found: Option<(String,)> = sqlx::query_as("SELECT print_request_id FROM pli WHERE id = $1")
@@ -631,12 +649,13 @@ pub async fn record_event(
             pli.id
         )));
     }
+    let event_id = new_id();
     let inserted = sqlx::query(
         "INSERT INTO pli_event (id, pli_id, kind, recorded_at, occurred_on, tracking_number, \
              pnd_reason, idempotency_key, actor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
          ON CONFLICT (idempotency_key) DO NOTHING",
     )
-    .bind(new_id())
+    .bind(&event_id)
     .bind(&pli.id)
     .bind(event.kind.code())
     .bind(&at)
@@ -674,6 +693,10 @@ pub async fn record_event(
         },
     )
     .await?;
+    if event.kind == PliEventKind::Pnd {
+        // The agents are told by e-mail; the job commits with the event (outbox).
+        crate::jobs::enqueue(&mut tx, crate::jobs::kind::NOTIFY_PND, &event_id, now).await?;
+    }
     tx.commit().await?;
     tracing::info!(pli.id = %pli.id, event = event.kind.code(), "pli event recorded");
     Ok(EventOutcome::Recorded(next))

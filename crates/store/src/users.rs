@@ -105,6 +105,27 @@ pub async fn list(db: &Db) -> Result<Vec<UserLine>, StoreError> {
     .await?)
 }
 
+/// The active agents whose périmètre holds a session of this région and département
+/// (R12): the DREETS of the région, the DDETS, UD or DEETS of the département. Their
+/// e-mail and display name, for notifications.
+pub async fn agents_for_session(
+    db: &Db,
+    region_code: &str,
+    departement_code: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT u.email, u.display_name FROM app_user u JOIN structure s ON s.id = u.structure_id \
+         WHERE u.role = 'agent' AND u.disabled_at IS NULL \
+           AND ((s.kind = 'dreets' AND s.region_code = $1) \
+             OR (s.kind <> 'dreets' AND s.departement_code = $2)) \
+         ORDER BY u.email",
+    )
+    .bind(region_code)
+    .bind(departement_code)
+    .fetch_all(db.pool())
+    .await?)
+}
+
 /// Inserts or updates the account with the same e-mail address (the demo's accounts).
 pub async fn upsert(db: &Db, user: &User) -> Result<(), StoreError> {
     sqlx::query(

@@ -7,6 +7,7 @@ pub mod csrf;
 pub mod documents;
 mod error;
 pub mod files;
+pub mod mail;
 pub mod oidc;
 mod pages;
 pub mod pipeline;
@@ -52,4 +53,6 @@ pub struct AppState {
     pub oidc: Option<Arc<oidc::Oidc>>,
     /// Where the rendered print versions are kept.
     pub files: files::FileStore,
+    /// E-mail to agents.
+    pub mailer: mail::Mailer,
 }

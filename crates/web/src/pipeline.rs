@@ -62,6 +62,7 @@ pub async fn run_one(state: &AppState, owner: &str) -> Result<bool, AppError> {
     let outcome = match job.kind.as_str() {
         kind::RENDER_REQUEST => render_request(state, &job.subject).await,
         kind::BUILD_LOTS => build_lots(state).await.map(|_| ()),
+        kind::NOTIFY_PND => notify_pnd(state, &job.subject).await,
         other => Err(AppError::Internal(format!("unknown job kind {other:?}"))),
     };
     finish(state, &job, owner, outcome).await?;
@@ -226,5 +227,43 @@ pub async fn render_request(state: &AppState, request_id: &str) -> Result<(), Ap
         state.clock.now(),
     )
     .await?;
+    Ok(())
+}
+
+/// Tells the agents of the session's périmètre that the post returned a pli (R9). The
+/// message names the session and the candidate's number, which these agents may see, and
+/// links to their list; never the address.
+///
+/// Known limit: a job that fails after some messages left sends them all again on retry
+/// (at-least-once delivery); messages are not recorded one by one.
+pub async fn notify_pnd(state: &AppState, event_id: &str) -> Result<(), AppError> {
+    let db = &state.db;
+    let pli_id = ledger::pli_of_event(db, event_id)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("no pli event {event_id}")))?;
+    let pli = ledger::pli(db, &pli_id)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("no pli {pli_id}")))?;
+    let session = sessions::get_in_perimetre(db, &Perimetre::National, &pli.session_id)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("no session {}", pli.session_id)))?;
+    let agents =
+        ceres_store::users::agents_for_session(db, &session.region_code, &session.departement_code)
+            .await?;
+    let link = format!("{}/plis-non-distribues", state.public_url.trim_end_matches('/'));
+    let subject = format!("CERES : un pli non distribué est à traiter (session {})", session.id);
+    for (email, name) in &agents {
+        let body = format!(
+            "Bonjour {name},\n\n\
+             La Poste a retourné à l'Afpa le pli du candidat n° {} de la session {}.\n\
+             Vérifiez son adresse avec lui, corrigez-la dans le module « Candidats », puis \
+             cliquez sur « Informer l'Afpa » pour que le même pli soit posté de nouveau.\n\n\
+             Plis non distribués à traiter : {link}\n\n\
+             Ce message est envoyé automatiquement par CERES.\n",
+            pli.candidat_id, session.id
+        );
+        state.mailer.send(email, &subject, body).await?;
+    }
+    tracing::info!(pli.id = %pli.id, recipients = agents.len(), "PND notification sent");
     Ok(())
 }

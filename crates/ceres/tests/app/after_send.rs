@@ -180,6 +180,26 @@ async fn r9_a_returned_pli_goes_to_the_agent_then_the_same_pli_is_posted_again()
         assert_eq!(answer.status(), StatusCode::CREATED, "{key}");
     }
 
+    // The agents of the périmètre are told by e-mail (here written to the mail folder):
+    // the UD 75 and the DRIEETS, not the UD 93; no address in the message.
+    pipeline::run_until_idle(&app.state, "worker").await.unwrap();
+    let mut recipients = Vec::new();
+    for entry in std::fs::read_dir(&app.mail_dir).unwrap() {
+        let message = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let to = message
+            .lines()
+            .find_map(|line| line.strip_prefix("To: "))
+            .unwrap()
+            .to_owned();
+        assert!(message.contains(&HENRI.to_string()), "{message}");
+        assert!(!message.contains("Lilas") && !message.contains("LILAS"), "{message}");
+        recipients.push(to);
+    }
+    recipients.sort();
+    assert!(recipients.iter().any(|r| r.contains("agent.ud75@demo.ceres.fr")), "{recipients:?}");
+    assert!(recipients.iter().any(|r| r.contains("agent.drieets-idf@demo.ceres.fr")), "{recipients:?}");
+    assert!(!recipients.iter().any(|r| r.contains("ud93")), "{recipients:?}");
+
     // The agent sees it: the counter, the list, the history and the R10 answer.
     let home = agent.get(app.url("/sessions")).send().await.unwrap().text().await.unwrap();
     assert!(home.contains("1 pli(s) non distribué(s) à traiter"), "{home}");
