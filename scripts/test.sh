@@ -5,7 +5,9 @@
 #   3. installs the OpenID Connect provider the integration tests start (tests/oidc, npm ci
 #      from its lock file);
 #   4. cargo test --workspace on SQLite (the default), then again on PostgreSQL;
-#   5. the browser tests in Chromium (tests/e2e/) with the binary `cargo test` built.
+#   5. the browser tests in Chromium (tests/e2e/) with the binary `cargo test` built;
+#   6. the provider's API tested from its OpenAPI document by schemathesis (PyPI, in a
+#      virtualenv under $HOME/.cache).
 #
 # Runs as root on Debian with Rust and Node.js 20 (elsewhere, apt-get goes through sudo).
 # Settings, all optional:
@@ -78,5 +80,9 @@ mkdir -p "$E2E_ARTIFACTS"
 (cd tests/e2e && npm ci --ignore-scripts --no-audit --no-fund)
 node --test tests/e2e/
 echo "screenshots and server log: $E2E_ARTIFACTS"
+
+section "The provider's API from its OpenAPI document (schemathesis)"
+export CERES_VENV=${CERES_VENV:-$HOME/.cache/ceres-venv}
+tests/provider-api/run.sh "$CERES_BIN"
 
 section "All tests passed"

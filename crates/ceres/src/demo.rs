@@ -18,7 +18,7 @@ use jiff::civil::Date;
 pub const DEMO_PASSWORD: &str = "ceres-demo-2026";
 
 /// The demo accounts: e-mail, display name, role, structure id.
-pub const DEMO_ACCOUNTS: [(&str, &str, &str, Option<&str>); 5] = [
+pub const DEMO_ACCOUNTS: [(&str, &str, &str, Option<&str>); 6] = [
     (
         "agent.drieets-idf@demo.ceres.fr",
         "Agent DRIEETS",
@@ -47,6 +47,12 @@ pub const DEMO_ACCOUNTS: [(&str, &str, &str, Option<&str>); 5] = [
         "admin@demo.ceres.fr",
         "Administration nationale",
         "admin",
+        None,
+    ),
+    (
+        "operateur.afpa@demo.ceres.fr",
+        "Opérateur Afpa",
+        "provider",
         None,
     ),
 ];

@@ -350,7 +350,15 @@ struct EventBody {
 /// Checks an event's body; names what is wrong.
 fn parse_event(body: &[u8]) -> Result<(PliEventKind, Option<String>, Option<String>, Option<PndReason>), ApiError> {
     let invalid = |message: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", message);
-    let body: EventBody = serde_json::from_slice(body)
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| invalid(format!("the body is not a valid event: {e}")))?;
+    if let Some(field) = value
+        .as_object()
+        .and_then(|fields| fields.iter().find(|(_, v)| v.is_null()))
+    {
+        return Err(invalid(format!("{} may not be null: leave it out", field.0)));
+    }
+    let body: EventBody = serde_json::from_value(value)
         .map_err(|e| invalid(format!("the body is not a valid event: {e}")))?;
     let kind = PliEventKind::from_code(&body.kind).ok_or_else(|| {
         invalid(format!(
@@ -359,16 +367,25 @@ fn parse_event(body: &[u8]) -> Result<(PliEventKind, Option<String>, Option<Stri
         ))
     })?;
     let date = match (&body.date, kind) {
-        (Some(date), _) => {
+        (Some(_), PliEventKind::Imprime | PliEventKind::Pnd) => {
+            return Err(invalid("date is only for poste".into()));
+        }
+        (Some(date), PliEventKind::Poste) => {
+            let shaped = date.len() == 10
+                && date.char_indices().all(|(i, c)| {
+                    if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() }
+                });
             let parsed: jiff::civil::Date = date
                 .parse()
-                .map_err(|_| invalid(format!("date {date:?} is not a date YYYY-MM-DD")))?;
+                .ok()
+                .filter(|_| shaped)
+                .ok_or_else(|| invalid(format!("date {date:?} is not a date YYYY-MM-DD")))?;
             Some(ceres_store::date_text(parsed))
         }
         (None, PliEventKind::Poste) => {
             return Err(invalid("date (YYYY-MM-DD) is required for poste".into()));
         }
-        (None, _) => None,
+        (None, PliEventKind::Imprime | PliEventKind::Pnd) => None,
     };
     let reason = match (&body.reason, kind) {
         (Some(reason), PliEventKind::Pnd) => Some(PndReason::from_code(reason).ok_or_else(|| {
@@ -388,12 +405,15 @@ fn parse_event(body: &[u8]) -> Result<(PliEventKind, Option<String>, Option<Stri
     if body.tracking_number.is_some() && kind != PliEventKind::Poste {
         return Err(invalid("tracking_number is only for poste".into()));
     }
-    let tracking = body
-        .tracking_number
-        .map(|t| t.trim().to_owned())
-        .filter(|t| !t.is_empty());
-    if tracking.as_ref().is_some_and(|t| t.chars().count() > 64) {
-        return Err(invalid("tracking_number has more than 64 characters".into()));
+    let tracking = body.tracking_number;
+    if let Some(number) = &tracking
+        && (number.is_empty()
+            || number.len() > 64
+            || !number.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    {
+        return Err(invalid(
+            "tracking_number must have 1 to 64 letters, digits or hyphens".into(),
+        ));
     }
     Ok((kind, date, tracking, reason))
 }
@@ -499,6 +519,10 @@ mod tests {
             (br#"{"type":"imprime","reason":"refuse"}"#, "only for pnd"),
             (br#"{"type":"poste","date":"04/12/2026"}"#, "04/12/2026"),
             (br#"{"type":"imprime","colour":"bleu"}"#, "colour"),
+            (br#"{"type":"imprime","date":"2026-12-04"}"#, "only for poste"),
+            (br#"{"type":"poste","date":"20261204"}"#, "20261204"),
+            (br#"{"type":"poste","date":"2026-12-04","tracking_number":" 1A"}"#, "hyphens"),
+            (br#"{"type":"poste","date":"2026-12-04","tracking_number":null}"#, "null"),
             (b"not json", "not a valid event"),
         ] {
             let error = parse_event(body).unwrap_err();
