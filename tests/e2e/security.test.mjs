@@ -82,7 +82,9 @@ test('the main pages work under the Content-Security-Policy and leak no personal
     await visit('/verifier', 'verify');
 
     await signIn('agent.ud75@demo.ceres.fr');
+    await visit('/', 'board');
     await visit('/sessions', 'sessions');
+    await visit('/sessions?q=paysage&centre=klee-idf', 'search');
     await visit(`/sessions/${SESSION}`, 'session');
     await visit(`/sessions/${SESSION}/candidats`, 'candidates');
     await visit(`/sessions/${SESSION}/candidats/${HENRI}`, 'review');

@@ -79,6 +79,9 @@ test('tutorial, part 1: an agent reviews a session and sends its candidates for 
       await page.getByLabel(/^\s*Mot de passe/).fill(AGENT.password);
       await page.getByRole('button', { name: 'Se connecter' }).click();
 
+      // The home page is the tracking board; the search lists the sessions.
+      await page.getByRole('heading', { name: 'Suivi des sessions' }).waitFor();
+      await page.getByRole('link', { name: 'Rechercher une session' }).click();
       await page.getByRole('link', { name: SESSION }).first().waitFor();
     });
 

@@ -19,6 +19,8 @@ use sqlx::Executor;
 mod after_send;
 #[path = "app/audit.rs"]
 mod audit;
+#[path = "app/board.rs"]
+mod board;
 #[path = "app/oidc.rs"]
 mod oidc;
 #[path = "app/perimetre.rs"]

@@ -474,37 +474,61 @@ pub async fn requeue_after_pnd(
     Ok(true)
 }
 
-/// A returned pli waiting for its agent (R9), with what the list shows.
+/// A pli in one of the agents' lists, with what the list shows: returned (R9: `at` is the
+/// return, `detail` its reason) or without news (`at` its last change, `detail` its state).
 #[derive(Debug, Clone, FromRow)]
-pub struct PndRow {
+pub struct PliListRow {
     pub pli_id: String,
     pub session_id: String,
     pub candidat_id: i64,
     pub nom_naissance: String,
     pub prenoms: String,
-    pub returned_at: Option<String>,
-    pub pnd_reason: Option<String>,
+    pub at: Option<String>,
+    pub detail: Option<String>,
 }
 
 /// The returned plis of a périmètre's sessions, oldest return first (R9, R12).
 pub async fn pnd_in_perimetre(
     db: &Db,
     perimetre: &ceres_domain::perimetre::Perimetre,
-) -> Result<Vec<PndRow>, StoreError> {
+) -> Result<Vec<PliListRow>, StoreError> {
     let (condition, value) = crate::sessions::perimetre_filter(perimetre);
     let sql = format!(
         "SELECT p.id AS pli_id, p.session_id, p.candidat_id, k.nom_naissance, k.prenoms, \
              (SELECT MAX(e.recorded_at) FROM pli_event e WHERE e.pli_id = p.id \
-                 AND e.kind = 'pnd') AS returned_at, \
+                 AND e.kind = 'pnd') AS at, \
              (SELECT MAX(e.pnd_reason) FROM pli_event e WHERE e.pli_id = p.id \
                  AND e.kind = 'pnd' AND e.recorded_at = (SELECT MAX(f.recorded_at) \
-                 FROM pli_event f WHERE f.pli_id = p.id AND f.kind = 'pnd')) AS pnd_reason \
+                 FROM pli_event f WHERE f.pli_id = p.id AND f.kind = 'pnd')) AS detail \
          FROM pli p JOIN exam_session s ON s.id = p.session_id \
          JOIN candidat k ON k.id = p.candidat_id \
-         WHERE p.state = 'pnd' AND {condition} ORDER BY returned_at, p.id LIMIT 1000"
+         WHERE p.state = 'pnd' AND {condition} ORDER BY at, p.id LIMIT 1000"
     );
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(value)
+        .fetch_all(db.pool())
+        .await?)
+}
+
+/// The plis of a périmètre's sessions handed over and without news since `before` (a
+/// stored instant): not reported posted, oldest first (the board's second counter).
+pub async fn stale_in_perimetre(
+    db: &Db,
+    perimetre: &ceres_domain::perimetre::Perimetre,
+    before: &str,
+) -> Result<Vec<PliListRow>, StoreError> {
+    let (condition, value) = crate::sessions::perimetre_filter(perimetre);
+    let sql = format!(
+        "SELECT p.id AS pli_id, p.session_id, p.candidat_id, k.nom_naissance, k.prenoms, \
+             p.updated_at AS at, p.state AS detail \
+         FROM pli p JOIN exam_session s ON s.id = p.session_id \
+         JOIN candidat k ON k.id = p.candidat_id \
+         WHERE p.state IN ('en_lot', 'imprime', 'a_reposter') AND p.updated_at < $2 \
+           AND {condition} ORDER BY p.updated_at, p.id LIMIT 1000"
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(value)
+        .bind(before)
         .fetch_all(db.pool())
         .await?)
 }

@@ -5,6 +5,7 @@
 //! RFC 3339 UTC text with microseconds (which sorts correctly), dates are ISO text.
 
 pub mod audit;
+pub mod board;
 pub mod candidat_changes;
 pub mod candidat_import;
 pub mod candidats;

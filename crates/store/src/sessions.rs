@@ -35,7 +35,7 @@ pub struct SessionRow {
     pub candidats: i64,
 }
 
-const SELECT: &str = "SELECT s.id, s.state, s.nature, s.date_debut, s.date_fin, s.date_jury, \
+pub(crate) const SELECT: &str = "SELECT s.id, s.state, s.nature, s.date_debut, s.date_fin, s.date_jury, \
         s.validated_on, s.validated_by, s.departement_code, s.region_code, s.responsable_nom, \
         s.responsable_courriel, s.updated_at, s.updated_by, s.titre_version_id, v.rncp, \
         t.code_tp, v.intitule, v.niveau, v.arrete_date, v.journal_officiel_date, \

@@ -15,6 +15,7 @@ pub mod provider_api;
 mod router;
 mod security_headers;
 mod session_store;
+pub mod spreadsheet;
 mod static_files;
 
 use std::sync::Arc;

@@ -7,7 +7,6 @@
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::handler::Handler;
-use axum::response::Redirect;
 use axum::routing::{MethodFilter, on};
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -38,7 +37,8 @@ use crate::pages::candidats::{
     validate_candidat::validate_candidat,
 };
 use crate::pages::health::check_health;
-use crate::pages::pnd::list_pnd;
+use crate::pages::board::show_board;
+use crate::pages::pnd::{list_pnd, list_stale};
 use crate::pages::admin::print_pipeline::{request_lot, retry_job, show_print_pipeline};
 use crate::pages::oidc_sign_in::{finish_oidc_sign_in, start_oidc_sign_in};
 use crate::pages::provider_console::{
@@ -46,7 +46,7 @@ use crate::pages::provider_console::{
     record_provider_event, show_provider_lot,
 };
 use crate::pages::sessions::{
-    list_sessions::list_sessions,
+    list_sessions::{export_sessions, list_sessions},
     show_session::{show_session, show_session_tab},
 };
 use crate::pages::sign_in::{show_sign_in, sign_in};
@@ -123,8 +123,9 @@ fn routes() -> Routes {
         .get("/connexion/oidc/retour", finish_oidc_sign_in)
         .post("/deconnexion", sign_out)
         // Agents: sessions and candidates of their périmètre (R12).
-        .get("/", || async { Redirect::to("/sessions") })
+        .get("/", show_board)
         .get("/sessions", list_sessions)
+        .get("/sessions/export.csv", export_sessions)
         .get("/sessions/{id}", show_session)
         .get("/sessions/{id}/candidats", list_candidats)
         .get("/sessions/{id}/{tab}", show_session_tab)
@@ -150,6 +151,7 @@ fn routes() -> Routes {
             inform_provider,
         )
         .get("/plis-non-distribues", list_pnd)
+        .get("/plis-sans-nouvelles", list_stale)
         .post(
             "/sessions/{id}/candidats/import",
             import_candidats.layer(DefaultBodyLimit::max(IMPORT_MAX_BYTES)),

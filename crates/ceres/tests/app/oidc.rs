@@ -179,7 +179,7 @@ async fn oidc_sign_in_maps_the_agent_by_email_then_by_subject_and_refuses_strang
         sign_in_at_provider(&client, &location(&start), "agent.ud75@demo.ceres.fr").await;
     let signed_in = client.get(&callback).send().await.unwrap();
     assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&signed_in), "/sessions");
+    assert_eq!(location(&signed_in), "/");
     let list = client
         .get(app.url("/sessions"))
         .send()
@@ -227,7 +227,7 @@ async fn oidc_sign_in_maps_the_agent_by_email_then_by_subject_and_refuses_strang
     let callback =
         sign_in_at_provider(&client, &location(&start), "agent.ud75@demo.ceres.fr").await;
     let by_subject = client.get(&callback).send().await.unwrap();
-    assert_eq!(location(&by_subject), "/sessions");
+    assert_eq!(location(&by_subject), "/");
 
     // An agent the provider knows and ceres does not is refused.
     let stranger = browser();

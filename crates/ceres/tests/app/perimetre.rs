@@ -62,6 +62,16 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/deconnexion", Access::SignInFlow("/deconnexion")),
     ("GET", "/", Access::Roles(&ALL_ROLES, "/")),
     ("GET", "/sessions", Access::Roles(&ALL_ROLES, "/sessions")),
+    (
+        "GET",
+        "/sessions/export.csv",
+        Access::Roles(&ALL_ROLES, "/sessions/export.csv"),
+    ),
+    (
+        "GET",
+        "/plis-sans-nouvelles",
+        Access::Roles(&ALL_ROLES, "/plis-sans-nouvelles"),
+    ),
     ("GET", "/sessions/{id}", Access::Perimetre),
     ("GET", "/sessions/{id}/candidats", Access::Perimetre),
     ("GET", "/sessions/{id}/{tab}", Access::Perimetre),

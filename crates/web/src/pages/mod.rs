@@ -2,6 +2,8 @@
 
 pub mod admin;
 pub mod audit_view;
+pub mod board;
+pub mod board_chart;
 pub mod candidats;
 pub mod health;
 pub mod oidc_sign_in;

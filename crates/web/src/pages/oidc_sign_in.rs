@@ -116,7 +116,7 @@ pub async fn finish_oidc_sign_in(
         now,
     )
     .await?;
-    Ok(Redirect::to("/sessions").into_response())
+    Ok(Redirect::to("/").into_response())
 }
 
 /// The active account the provider's identity belongs to.

@@ -129,7 +129,7 @@ pub async fn sign_in(
         Some(user) if matches => {
             sign_in_failures::clear(&state.db, &name_key).await?;
             start_web_session(&session, &user.id, SignInMethod::Password, None, now).await?;
-            Ok(Redirect::to("/sessions").into_response())
+            Ok(Redirect::to("/").into_response())
         }
         _ => {
             tracing::info!("sign-in refused: wrong address or password");

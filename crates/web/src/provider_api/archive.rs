@@ -8,19 +8,11 @@ use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
 use super::{ApiError, Manifest, manifest};
+use crate::spreadsheet::inert;
 use crate::AppState;
 
 /// The most address lines a pli has (NF Z10-011: 7 abroad).
 const MAX_LINES: usize = 7;
-
-/// A spreadsheet cell that cannot run as a formula: text starting with `=`, `+`, `-`, `@`
-/// (or a tab or carriage return, which some spreadsheets skip) gets a leading apostrophe.
-pub fn inert(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_owned(),
-    }
-}
 
 /// The manifest as CSV: UTF-8 with a byte-order mark, `;`-separated, one row per pli.
 pub(crate) fn manifest_csv(manifest: &Manifest) -> Result<Vec<u8>, csv::Error> {
@@ -118,16 +110,6 @@ async fn pli_request(state: &AppState, pli_id: &str) -> Result<String, ApiError>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cells_that_a_spreadsheet_would_run_are_made_inert() {
-        assert_eq!(inert("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(inert("+33 1"), "'+33 1");
-        assert_eq!(inert("-1"), "'-1");
-        assert_eq!(inert("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(inert("12 RUE DES LILAS"), "12 RUE DES LILAS");
-        assert_eq!(inert(""), "");
-    }
 
     #[test]
     fn the_manifest_csv_starts_with_a_bom_and_keeps_accents() {

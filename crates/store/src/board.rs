@@ -1,0 +1,374 @@
+//! The tracking board (R11) and the session search, always within the reader's périmètre
+//! (R12).
+//!
+//! Known limit: the counts are computed from the rows at each request (indexed by
+//! périmètre and start date); the national volume of issue 7 (60,000 sessions, 900,000
+//! candidates) was not generated nor measured on this code.
+
+use ceres_domain::perimetre::Perimetre;
+use sqlx::FromRow;
+
+use crate::sessions::{SELECT, SessionRow, perimetre_filter};
+use crate::{Db, StoreError};
+
+/// What the home page counts.
+#[derive(Debug, Clone, Default)]
+pub struct Board {
+    /// Sessions started since the given date, by state code.
+    pub by_state: Vec<(String, i64)>,
+    /// Validated sessions whose candidates with a result have no initial request at all.
+    pub none_sent: i64,
+    /// Validated sessions with some initial requests sent, not all.
+    pub part_sent: i64,
+    /// Returned plis to handle (R9).
+    pub pnd: i64,
+    /// Plis with no news for 30 days: handed over, not reported posted since.
+    pub no_news: i64,
+}
+
+/// The tracking board of a périmètre: sessions started on or after `since` (ISO date);
+/// plis without news since `stale_before` (a stored instant).
+pub async fn board(
+    db: &Db,
+    perimetre: &Perimetre,
+    since: &str,
+    stale_before: &str,
+) -> Result<Board, StoreError> {
+    let (condition, value) = perimetre_filter(perimetre);
+    let by_state: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT s.state, COUNT(*) FROM exam_session s \
+         WHERE {condition} AND s.date_debut >= $2 GROUP BY s.state"
+    )))
+    .bind(value)
+    .bind(since)
+    .fetch_all(db.pool())
+    .await?;
+    let (none_sent, part_sent): (i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN t.sent = 0 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+                CAST(COALESCE(SUM(CASE WHEN t.sent > 0 AND t.sent < t.due THEN 1 ELSE 0 END), 0) \
+                    AS BIGINT) \
+         FROM ({PROGRESS} WHERE {condition} AND s.state = 'validee' AND s.date_debut >= $2) t \
+         WHERE t.due > 0"
+    )))
+    .bind(value)
+    .bind(since)
+    .fetch_one(db.pool())
+    .await?;
+    let (no_news,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM pli p JOIN exam_session s ON s.id = p.session_id \
+         WHERE {condition} AND p.state IN ('en_lot', 'imprime', 'a_reposter') \
+           AND p.updated_at < $2"
+    )))
+    .bind(value)
+    .bind(stale_before)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(Board {
+        by_state,
+        none_sent,
+        part_sent,
+        pnd: crate::ledger::pnd_count(db, perimetre).await?,
+        no_news,
+    })
+}
+
+/// Each session with how many of its candidates have a result (`due`) and how many
+/// initial requests were sent (`sent`).
+const PROGRESS: &str = "SELECT s.id, \
+        (SELECT COUNT(*) FROM inscription i WHERE i.session_id = s.id \
+            AND i.resultat IS NOT NULL) AS due, \
+        (SELECT COUNT(*) FROM print_request r WHERE r.session_id = s.id \
+            AND r.sequence = 0) AS sent \
+    FROM exam_session s";
+
+/// How the result list is sorted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    NewestFirst,
+    OldestFirst,
+    ByCode,
+}
+
+impl Sort {
+    pub fn from_code(code: &str) -> Sort {
+        match code {
+            "date_asc" => Sort::OldestFirst,
+            "code" => Sort::ByCode,
+            _ => Sort::NewestFirst,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Sort::NewestFirst => "date_desc",
+            Sort::OldestFirst => "date_asc",
+            Sort::ByCode => "code",
+        }
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            Sort::NewestFirst => "s.date_debut DESC, s.id",
+            Sort::OldestFirst => "s.date_debut ASC, s.id",
+            Sort::ByCode => "s.id",
+        }
+    }
+}
+
+/// The print progress of validated sessions (R11's second block).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrintProgress {
+    /// No initial request sent yet.
+    NoneSent,
+    /// Some initial requests sent, not all.
+    PartSent,
+}
+
+impl PrintProgress {
+    pub fn from_code(code: &str) -> Option<PrintProgress> {
+        match code {
+            "aucune" => Some(PrintProgress::NoneSent),
+            "partielle" => Some(PrintProgress::PartSent),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            PrintProgress::NoneSent => "aucune",
+            PrintProgress::PartSent => "partielle",
+        }
+    }
+}
+
+/// A search of sessions: every field optional.
+#[derive(Debug, Clone, Default)]
+pub struct SessionQuery {
+    /// Free text: session code, centre name, start date (JJ/MM/AAAA or ISO), TP code or
+    /// label.
+    pub text: String,
+    pub state: Option<String>,
+    pub cpc: Option<String>,
+    /// A titre's RNCP number.
+    pub titre: Option<String>,
+    pub centre: Option<String>,
+    pub progress: Option<PrintProgress>,
+    /// Sessions started on or after this ISO date.
+    pub since: Option<String>,
+    pub sort: Sort,
+    /// From 0.
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// One value of a facet, with how many sessions of the result have it.
+#[derive(Debug, Clone, FromRow)]
+pub struct FacetValue {
+    pub value: String,
+    pub label: String,
+    pub count: i64,
+}
+
+/// A page of results, with the total and the facets of the whole result.
+#[derive(Debug, Clone, Default)]
+pub struct SearchResult {
+    pub rows: Vec<SessionRow>,
+    pub total: i64,
+    pub cpc: Vec<FacetValue>,
+    pub titres: Vec<FacetValue>,
+    pub centres: Vec<FacetValue>,
+}
+
+/// The WHERE clause of a query, with its values in the order of their `$n`.
+fn where_clause(perimetre: &Perimetre, query: &SessionQuery) -> (String, Vec<String>) {
+    let (condition, value) = perimetre_filter(perimetre);
+    let mut values = vec![value.to_owned()];
+    let mut clauses = vec![condition.to_owned()];
+    let bind = |value: String, values: &mut Vec<String>| {
+        values.push(value);
+        format!("${}", values.len())
+    };
+    let text = query.text.trim().to_lowercase();
+    if !text.is_empty() {
+        let like = bind(format!("%{}%", escape_like(&text)), &mut values);
+        let mut alternatives = vec![
+            format!("LOWER(s.id) LIKE {like} ESCAPE '\\'"),
+            format!("LOWER(c.nom) LIKE {like} ESCAPE '\\'"),
+            format!("LOWER(v.intitule) LIKE {like} ESCAPE '\\'"),
+            format!("LOWER(COALESCE(t.code_tp, '')) LIKE {like} ESCAPE '\\'"),
+        ];
+        if let Some(iso) = iso_date(&text) {
+            let date = bind(iso, &mut values);
+            alternatives.push(format!("s.date_debut = {date}"));
+        }
+        clauses.push(format!("({})", alternatives.join(" OR ")));
+    }
+    if let Some(state) = &query.state {
+        clauses.push(format!("s.state = {}", bind(state.clone(), &mut values)));
+    }
+    if let Some(cpc) = &query.cpc {
+        clauses.push(format!("COALESCE(t.cpc, '') = {}", bind(cpc.clone(), &mut values)));
+    }
+    if let Some(titre) = &query.titre {
+        clauses.push(format!("v.rncp = {}", bind(titre.clone(), &mut values)));
+    }
+    if let Some(centre) = &query.centre {
+        clauses.push(format!("s.centre_id = {}", bind(centre.clone(), &mut values)));
+    }
+    if let Some(since) = &query.since {
+        clauses.push(format!("s.date_debut >= {}", bind(since.clone(), &mut values)));
+    }
+    if let Some(progress) = query.progress {
+        let counts = "(SELECT COUNT(*) FROM print_request r WHERE r.session_id = s.id \
+                      AND r.sequence = 0)";
+        let due = "(SELECT COUNT(*) FROM inscription i WHERE i.session_id = s.id \
+                   AND i.resultat IS NOT NULL)";
+        clauses.push("s.state = 'validee'".to_owned());
+        clauses.push(match progress {
+            PrintProgress::NoneSent => format!("{counts} = 0 AND {due} > 0"),
+            PrintProgress::PartSent => format!("{counts} > 0 AND {counts} < {due}"),
+        });
+    }
+    (clauses.join(" AND "), values)
+}
+
+/// `%`, `_` and `\` typed by the user match themselves.
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// « 07/11/2022 » or « 2022-11-07 » as an ISO date.
+fn iso_date(text: &str) -> Option<String> {
+    let parts: Vec<&str> = text.split('/').collect();
+    let date: jiff::civil::Date = match parts.as_slice() {
+        [day, month, year] => format!("{year}-{month}-{day}").parse().ok()?,
+        _ => text.parse().ok()?,
+    };
+    Some(crate::date_text(date))
+}
+
+const FROM: &str = "FROM exam_session s \
+    JOIN titre_version v ON v.id = s.titre_version_id \
+    LEFT JOIN titre t ON t.rncp = v.rncp \
+    JOIN centre c ON c.id = s.centre_id";
+
+/// Searches the sessions of a périmètre.
+pub async fn search(
+    db: &Db,
+    perimetre: &Perimetre,
+    query: &SessionQuery,
+) -> Result<SearchResult, StoreError> {
+    let (condition, values) = where_clause(perimetre, query);
+    let sql = format!(
+        "{SELECT} WHERE {condition} ORDER BY {} LIMIT {} OFFSET {}",
+        query.sort.order_by(),
+        query.limit.clamp(1, 100_000),
+        query.offset.max(0)
+    );
+    let mut rows_query = sqlx::query_as::<_, SessionRow>(sqlx::AssertSqlSafe(sql));
+    for value in &values {
+        rows_query = rows_query.bind(value);
+    }
+    let rows = rows_query.fetch_all(db.pool()).await?;
+
+    let total_sql = format!("SELECT COUNT(*) {FROM} WHERE {condition}");
+    let mut total_query = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(total_sql));
+    for value in &values {
+        total_query = total_query.bind(value);
+    }
+    let (total,) = total_query.fetch_one(db.pool()).await?;
+
+    let facet = |key: &str, label: &str| {
+        format!(
+            "SELECT {key} AS value, MIN({label}) AS label, COUNT(*) AS count {FROM} \
+             WHERE {condition} GROUP BY {key} ORDER BY COUNT(*) DESC, MIN({label}) LIMIT 50"
+        )
+    };
+    let facet_rows = |sql: String| {
+        let values = &values;
+        async move {
+            let mut query = sqlx::query_as::<_, FacetValue>(sqlx::AssertSqlSafe(sql));
+            for value in values {
+                query = query.bind(value);
+            }
+            query.fetch_all(db.pool()).await
+        }
+    };
+    Ok(SearchResult {
+        rows,
+        total,
+        cpc: facet_rows(facet("COALESCE(t.cpc, '')", "COALESCE(t.cpc, '')")).await?,
+        titres: facet_rows(facet("v.rncp", "v.intitule")).await?,
+        centres: facet_rows(facet("s.centre_id", "c.nom")).await?,
+    })
+}
+
+/// Requests sent per day and results per validation day, for the weekly chart: the
+/// initial requests sent on or after `since`, and, for the sessions validated, how many
+/// candidates with a result each validation day added.
+pub async fn print_progress_days(
+    db: &Db,
+    perimetre: &Perimetre,
+    since: &str,
+) -> Result<(Vec<(String, i64)>, Vec<(String, i64)>), StoreError> {
+    let (condition, value) = perimetre_filter(perimetre);
+    let sent: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT r.requested_on, COUNT(*) FROM print_request r \
+         JOIN exam_session s ON s.id = r.session_id \
+         WHERE {condition} AND r.sequence = 0 AND s.date_debut >= $2 \
+         GROUP BY r.requested_on ORDER BY r.requested_on"
+    )))
+    .bind(value)
+    .bind(since)
+    .fetch_all(db.pool())
+    .await?;
+    let due: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT s.validated_on, COUNT(*) FROM inscription i \
+         JOIN exam_session s ON s.id = i.session_id \
+         WHERE {condition} AND s.validated_on IS NOT NULL AND i.resultat IS NOT NULL \
+           AND s.date_debut >= $2 \
+         GROUP BY s.validated_on ORDER BY s.validated_on"
+    )))
+    .bind(value)
+    .bind(since)
+    .fetch_all(db.pool())
+    .await?;
+    Ok((sent, due))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_typed_the_french_way_or_iso_are_read() {
+        assert_eq!(iso_date("07/11/2022").as_deref(), Some("2022-11-07"));
+        assert_eq!(iso_date("2022-11-07").as_deref(), Some("2022-11-07"));
+        assert_eq!(iso_date("31/02/2022"), None);
+        assert_eq!(iso_date("ouvrier"), None);
+    }
+
+    #[test]
+    fn like_wildcards_typed_by_the_user_match_themselves() {
+        assert_eq!(escape_like("50%_a\\b"), "50\\%\\_a\\\\b");
+    }
+
+    #[test]
+    fn every_filter_adds_one_bound_value() {
+        let query = SessionQuery {
+            text: "Paysage".into(),
+            state: Some("validee".into()),
+            cpc: Some("BTP".into()),
+            titre: Some("RNCP399".into()),
+            centre: Some("klee-idf".into()),
+            since: Some("2025-12-04".into()),
+            ..SessionQuery::default()
+        };
+        let (clause, values) = where_clause(&Perimetre::Departement("75".into()), &query);
+        assert_eq!(values.len(), 7);
+        assert_eq!(values[1], "%paysage%");
+        assert!(clause.contains("$7"), "{clause}");
+        assert!(!clause.contains("$8"), "{clause}");
+    }
+}
