@@ -565,3 +565,36 @@ async fn add_session(
     }
     Ok(())
 }
+
+/// `ceres demo --scale national`: a generated national volume beside the demo scene, with a
+/// progress bar on the terminal.
+pub async fn load_national(db: &Db, sessions: u64, per_session: u64) -> anyhow::Result<()> {
+    let bar = indicatif::ProgressBar::new(sessions);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {pos}/{len} sessions ({per_sec}, reste {eta})",
+        )?
+        .progress_chars("=> "),
+    );
+    let started = std::time::Instant::now();
+    let volume = ceres_store::national::Volume {
+        sessions,
+        candidats_per_session: per_session,
+        today: ceres_domain::Clock::today_in_paris(&ceres_domain::SystemClock),
+        seed: rand::random(),
+    };
+    let generated = ceres_store::national::generate(db, &volume, &mut |done, _| {
+        bar.set_position(done)
+    })
+    .await?;
+    bar.finish();
+    println!(
+        "national volume: {} sessions, {} candidates, {} initial requests, {} centres in {:.1} s",
+        generated.sessions,
+        generated.candidats,
+        generated.requests,
+        generated.centres,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

@@ -41,8 +41,19 @@ enum Command {
         #[command(subcommand)]
         what: ImportCommand,
     },
-    /// Load the demo scene into the database.
-    Demo,
+    /// Load the demo scene into the database; with `--scale national`, also a generated
+    /// national volume (about 60,000 sessions and 900,000 candidates over five years).
+    Demo {
+        /// `tutorial` (the default) or `national`.
+        #[arg(long, default_value = "tutorial")]
+        scale: String,
+        /// Sessions of the national volume.
+        #[arg(long, default_value_t = 60_000)]
+        sessions: u64,
+        /// Candidates per session on average.
+        #[arg(long, default_value_t = 15)]
+        candidats_par_session: u64,
+    },
     /// The traçabilité (R13).
     Audit {
         #[command(subcommand)]
@@ -221,10 +232,21 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo {
+            scale,
+            sessions,
+            candidats_par_session,
+        } => {
             let db = ceres::prepare_database(&settings).await?;
             ceres::demo::load(&db, &ceres_domain::SystemClock).await?;
             println!("demo scene loaded; sign in with the accounts listed in the README");
+            match scale.as_str() {
+                "tutorial" => {}
+                "national" => {
+                    ceres::demo::load_national(&db, sessions, candidats_par_session).await?;
+                }
+                other => anyhow::bail!("--scale must be tutorial or national, not {other:?}"),
+            }
             Ok(())
         }
         Command::Audit {

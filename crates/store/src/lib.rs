@@ -14,6 +14,7 @@ pub mod import;
 pub mod issued_documents;
 pub mod jobs;
 pub mod ledger;
+pub mod national;
 pub mod print_requests;
 pub mod referentiel;
 pub mod retention;
