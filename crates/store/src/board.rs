@@ -44,11 +44,12 @@ pub async fn board(
     .fetch_all(db.pool())
     .await?;
     let (none_sent, part_sent): (i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT CAST(COALESCE(SUM(CASE WHEN t.sent = 0 THEN 1 ELSE 0 END), 0) AS BIGINT), \
-                CAST(COALESCE(SUM(CASE WHEN t.sent > 0 AND t.sent < t.due THEN 1 ELSE 0 END), 0) \
-                    AS BIGINT) \
-         FROM ({PROGRESS} WHERE {condition} AND s.state = 'validee' AND s.date_debut >= $2) t \
-         WHERE t.due > 0"
+        "SELECT CAST(COALESCE(SUM(CASE WHEN s.demandes_initiales = 0 THEN 1 ELSE 0 END), 0) \
+                    AS BIGINT), \
+                CAST(COALESCE(SUM(CASE WHEN s.demandes_initiales > 0 \
+                    AND s.demandes_initiales < s.resultats THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         FROM exam_session s WHERE {condition} AND s.state = 'validee' \
+           AND s.date_debut >= $2 AND s.resultats > 0"
     )))
     .bind(value)
     .bind(since)
@@ -71,15 +72,6 @@ pub async fn board(
         no_news,
     })
 }
-
-/// Each session with how many of its candidates have a result (`due`) and how many
-/// initial requests were sent (`sent`).
-const PROGRESS: &str = "SELECT s.id, \
-        (SELECT COUNT(*) FROM inscription i WHERE i.session_id = s.id \
-            AND i.resultat IS NOT NULL) AS due, \
-        (SELECT COUNT(*) FROM print_request r WHERE r.session_id = s.id \
-            AND r.sequence = 0) AS sent \
-    FROM exam_session s";
 
 /// How the result list is sorted.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -220,15 +212,14 @@ fn where_clause(perimetre: &Perimetre, query: &SessionQuery) -> (String, Vec<Str
         clauses.push(format!("s.date_debut >= {}", bind(since.clone(), &mut values)));
     }
     if let Some(progress) = query.progress {
-        let counts = "(SELECT COUNT(*) FROM print_request r WHERE r.session_id = s.id \
-                      AND r.sequence = 0)";
-        let due = "(SELECT COUNT(*) FROM inscription i WHERE i.session_id = s.id \
-                   AND i.resultat IS NOT NULL)";
         clauses.push("s.state = 'validee'".to_owned());
         clauses.push(match progress {
-            PrintProgress::NoneSent => format!("{counts} = 0 AND {due} > 0"),
-            PrintProgress::PartSent => format!("{counts} > 0 AND {counts} < {due}"),
-        });
+            PrintProgress::NoneSent => "s.demandes_initiales = 0 AND s.resultats > 0",
+            PrintProgress::PartSent => {
+                "s.demandes_initiales > 0 AND s.demandes_initiales < s.resultats"
+            }
+        }
+        .to_owned());
     }
     (clauses.join(" AND "), values)
 }
@@ -304,37 +295,59 @@ pub async fn search(
     })
 }
 
-/// Requests sent per day and results per validation day, for the weekly chart: the
-/// initial requests sent on or after `since`, and, for the sessions validated, how many
-/// candidates with a result each validation day added.
+/// What the weekly chart needs (issue 7): the initial requests sent per day and the
+/// results added per validation day since `chart_since`, and the requests still to send
+/// now in the validated sessions started since `since`.
+#[derive(Debug, Clone, Default)]
+pub struct ProgressDays {
+    pub sent: Vec<(String, i64)>,
+    pub due: Vec<(String, i64)>,
+    pub remaining_now: i64,
+}
+
+/// See [`ProgressDays`]: read from the per-session counters and the recent rows only.
 pub async fn print_progress_days(
     db: &Db,
     perimetre: &Perimetre,
     since: &str,
-) -> Result<(Vec<(String, i64)>, Vec<(String, i64)>), StoreError> {
+    chart_since: &str,
+) -> Result<ProgressDays, StoreError> {
     let (condition, value) = perimetre_filter(perimetre);
     let sent: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT r.requested_on, COUNT(*) FROM print_request r \
          JOIN exam_session s ON s.id = r.session_id \
-         WHERE {condition} AND r.sequence = 0 AND s.date_debut >= $2 \
+         WHERE {condition} AND r.sequence = 0 AND r.requested_on >= $2 AND s.date_debut >= $3 \
          GROUP BY r.requested_on ORDER BY r.requested_on"
     )))
     .bind(value)
+    .bind(chart_since)
     .bind(since)
     .fetch_all(db.pool())
     .await?;
     let due: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT s.validated_on, COUNT(*) FROM inscription i \
-         JOIN exam_session s ON s.id = i.session_id \
-         WHERE {condition} AND s.validated_on IS NOT NULL AND i.resultat IS NOT NULL \
-           AND s.date_debut >= $2 \
+        "SELECT s.validated_on, CAST(SUM(s.resultats) AS BIGINT) FROM exam_session s \
+         WHERE {condition} AND s.validated_on >= $2 AND s.date_debut >= $3 \
+           AND s.state = 'validee' \
          GROUP BY s.validated_on ORDER BY s.validated_on"
     )))
     .bind(value)
+    .bind(chart_since)
     .bind(since)
     .fetch_all(db.pool())
     .await?;
-    Ok((sent, due))
+    let (remaining_now,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT CAST(COALESCE(SUM(s.resultats - s.demandes_initiales), 0) AS BIGINT) \
+         FROM exam_session s WHERE {condition} AND s.state = 'validee' AND s.date_debut >= $2"
+    )))
+    .bind(value)
+    .bind(since)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(ProgressDays {
+        sent,
+        due,
+        remaining_now,
+    })
 }
 
 #[cfg(test)]

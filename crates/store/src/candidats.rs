@@ -212,9 +212,17 @@ pub(crate) async fn insert_inscription_in(
     .bind(candidat_id)
     .bind(resultat)
     .bind(ccps_obtenus)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(done.rows_affected() == 1)
+    let inserted = done.rows_affected() == 1;
+    if inserted && resultat.is_some() {
+        // The board's counter (R11), kept with the row.
+        sqlx::query("UPDATE exam_session SET resultats = resultats + 1 WHERE id = $1")
+            .bind(session_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(inserted)
 }
 
 /// A candidate record as stored, for the candidate module.

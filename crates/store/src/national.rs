@@ -132,7 +132,7 @@ pub async fn generate(
             let validated_on = matches!(state, "validee" | "debloquee")
                 .then(|| start.checked_add(10.days()).expect("in range"));
             let id = format!("TITRE_N_{}_{run}{number:06}", start.year());
-            sessions.push(vec![
+            let mut session_row = vec![
                 id.clone(),
                 titre.clone(),
                 centre.clone(),
@@ -147,7 +147,8 @@ pub async fn generate(
                 "responsable.session@demo.ceres.fr".into(),
                 at.clone(),
                 "generation".into(),
-            ]);
+            ];
+            let (mut resultats, mut demandes) = (0_u64, 0_u64);
             let per = volume.candidats_per_session.max(1);
             let count = rng.random_range(per / 2..=per + per / 2).max(1);
             // Initial requests: all sent for older validated sessions; none, a part or all
@@ -182,6 +183,7 @@ pub async fn generate(
                 let resultat = has_results.then(|| {
                     if rng.random_bool(0.75) { "admis" } else { "non_admis" }
                 });
+                resultats += u64::from(resultat.is_some());
                 inscriptions.push(vec![
                     id.clone(),
                     candidat.to_string(),
@@ -193,6 +195,7 @@ pub async fn generate(
                     let on = validated
                         .checked_add(rng.random_range(1..5_i64).days())
                         .expect("in range");
+                    demandes += 1;
                     requests.push(vec![
                         format!("gen-{run}-{candidat}"),
                         id.clone(),
@@ -202,6 +205,10 @@ pub async fn generate(
                     ]);
                 }
             }
+            // The board's counters, as the store keeps them for real sessions.
+            session_row.push(resultats.to_string());
+            session_row.push(demandes.to_string());
+            sessions.push(session_row);
         }
         insert_rows(
             db,
@@ -209,7 +216,8 @@ pub async fn generate(
             &[
                 "id", "titre_version_id", "centre_id", "departement_code", "region_code", "state",
                 "date_debut", "date_fin", "date_jury", "validated_on", "responsable_nom",
-                "responsable_courriel", "updated_at", "updated_by",
+                "responsable_courriel", "updated_at", "updated_by", "resultats",
+                "demandes_initiales",
             ],
             &sessions,
         )
@@ -285,8 +293,12 @@ async fn insert_rows(
             for column in columns {
                 n += 1;
                 cells.push(match (table, *column) {
-                    ("candidat", "id") | ("inscription", "candidat_id")
-                    | ("print_request", "candidat_id") => format!("CAST(${n} AS BIGINT)"),
+                    ("candidat", "id")
+                    | ("inscription", "candidat_id")
+                    | ("print_request", "candidat_id")
+                    | ("exam_session", "resultats" | "demandes_initiales") => {
+                        format!("CAST(${n} AS BIGINT)")
+                    }
                     ("exam_session", "validated_on") | ("inscription", "resultat") => {
                         format!("NULLIF(${n}, '')")
                     }

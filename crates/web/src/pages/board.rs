@@ -95,8 +95,11 @@ pub async fn show_board(
         },
     ];
 
-    let (sent, due) = board::print_progress_days(&state.db, &user.perimetre, &since).await?;
-    let weeks = board_chart::weekly_points(today, WEEKS, &sent, &due);
+    let chart_since = ceres_store::date_text(board_chart::first_monday(today, WEEKS));
+    let days =
+        board::print_progress_days(&state.db, &user.perimetre, &since, &chart_since).await?;
+    let weeks =
+        board_chart::weekly_points(today, WEEKS, days.remaining_now, &days.sent, &days.due);
     Ok(BoardPage {
         chrome: Chrome::of(&user),
         by_state,

@@ -25,11 +25,14 @@ impl WeekPoint {
     }
 }
 
-/// The last `weeks` weeks up to the one of `today`, from the requests sent per day and the
-/// results added per validation day (ISO dates, as the store gives them).
+/// The last `weeks` weeks up to the one of `today`, from the requests still to send now and
+/// the requests sent and results added per day since the first of these weeks (ISO dates,
+/// as the store gives them): at a week's end, what remains is what remains now, plus what
+/// was sent since, minus the results added since.
 pub fn weekly_points(
     today: Date,
     weeks: i64,
+    remaining_now: i64,
     sent_per_day: &[(String, i64)],
     due_per_day: &[(String, i64)],
 ) -> Vec<WeekPoint> {
@@ -40,8 +43,8 @@ pub fn weekly_points(
             .collect()
     };
     let (sent, due) = (parse(sent_per_day), parse(due_per_day));
-    let sum_until = |rows: &[(Date, i64)], last: Date| -> i64 {
-        rows.iter().filter(|(d, _)| *d <= last).map(|(_, n)| n).sum()
+    let sum_after = |rows: &[(Date, i64)], last: Date| -> i64 {
+        rows.iter().filter(|(d, _)| *d > last).map(|(_, n)| n).sum()
     };
     (0..weeks)
         .rev()
@@ -58,10 +61,18 @@ pub fn weekly_points(
             WeekPoint {
                 monday,
                 sent: sent_that_week,
-                to_send: (sum_until(&due, sunday) - sum_until(&sent, sunday)).max(0),
+                to_send: (remaining_now + sum_after(&sent, sunday) - sum_after(&due, sunday))
+                    .max(0),
             }
         })
         .collect()
+}
+
+/// The Monday `weeks - 1` weeks before the one of `today`: where the chart starts.
+pub fn first_monday(today: Date, weeks: i64) -> Date {
+    monday_of(today)
+        .checked_sub((7 * (weeks - 1)).days())
+        .expect("a date in range")
 }
 
 fn monday_of(day: Date) -> Date {
@@ -153,7 +164,7 @@ mod tests {
         let today = date(2026, 12, 3);
         let sent = [("2026-11-24".to_owned(), 2), ("2026-12-01".to_owned(), 3)];
         let due = [("2026-11-20".to_owned(), 10)];
-        let points = weekly_points(today, 3, &sent, &due);
+        let points = weekly_points(today, 3, 5, &sent, &due);
 
         assert_eq!(points.len(), 3);
         assert!(points.iter().all(|p| is_monday(p.monday)));
@@ -167,7 +178,7 @@ mod tests {
 
     #[test]
     fn the_svg_has_one_bar_a_week_and_a_line_and_nothing_inline_the_csp_refuses() {
-        let points = weekly_points(date(2026, 12, 3), 12, &[], &[("2026-11-20".into(), 4)]);
+        let points = weekly_points(date(2026, 12, 3), 12, 4, &[], &[("2026-11-20".into(), 4)]);
         let svg = svg(&points);
 
         assert_eq!(svg.matches("<rect ").count(), 12);
