@@ -251,9 +251,13 @@ pub async fn search(
     query: &SessionQuery,
 ) -> Result<SearchResult, StoreError> {
     let (condition, values) = where_clause(perimetre, query);
+    // The page's ids first, then their rows: the columns counted per row (the candidates)
+    // are computed for the page only, not for every match before sorting.
+    let order = query.sort.order_by();
     let sql = format!(
-        "{SELECT} WHERE {condition} ORDER BY {} LIMIT {} OFFSET {}",
-        query.sort.order_by(),
+        "{SELECT} WHERE s.id IN (SELECT s.id {FROM} WHERE {condition} ORDER BY {order} \
+             LIMIT {} OFFSET {}) \
+         ORDER BY {order}",
         query.limit.clamp(1, 100_000),
         query.offset.max(0)
     );
