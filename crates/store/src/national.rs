@@ -247,6 +247,8 @@ pub async fn generate(
         done += chunk;
         progress(done, volume.sessions);
     }
+    // Fresh statistics for the planner after a bulk load (both engines know ANALYZE).
+    sqlx::query("ANALYZE").execute(db.pool()).await?;
     Ok(generated)
 }
 
