@@ -3,7 +3,8 @@
 // prints and posts the pli in its console and records the post's return (PND); the agent
 // finds the returned pli counted on the sessions page, reads on the candidate's screen that a
 // PND was recorded, corrects the address in the candidate module and informs the Afpa; a
-// duplicata asked the same day is refused with the date from which it is possible.
+// duplicata asked the same day is refused with the date from which it is possible, and,
+// the server started again eight days later (CERES_CLOCK_OFFSET_DAYS), it is accepted.
 //
 // Run: node --test tests/e2e/   (CERES_BIN, E2E_ARTIFACTS and E2E_START_TIMEOUT_MS optional)
 
@@ -40,8 +41,8 @@ test('after the send: a lot, the provider, a returned pli, the address fixed, a 
     server = await startServer({ workDir, logPath: join(artifacts, 'server-after-send.log') });
     browser = await launchBrowser({ profileDir: join(workDir, 'chromium-profile') });
     const { page } = browser;
-    const base = server.baseUrl;
-    const review = `${base}/sessions/${SESSION}/candidats/${HENRI}`;
+    let base = server.baseUrl;
+    let review = `${base}/sessions/${SESSION}/candidats/${HENRI}`;
 
     const step = (name, body) => t.test(name, async (s) => {
       if (failed) return s.skip('an earlier step failed');
@@ -134,6 +135,26 @@ test('after the send: a lot, the provider, a returned pli, the address fixed, a 
         .filter({ hasText: /Un duplicata ne peut être demandé qu['’]à partir du \d{2}\/\d{2}\/\d{4}/ }));
       await page.screenshot({ path: join(artifacts, 'after-send-duplicata-refused.png'),
         fullPage: true });
+    });
+
+    await step('eight days later the duplicata is accepted and listed', async () => {
+      await server.stop();
+      server = await startServer({
+        workDir,
+        logPath: join(artifacts, 'server-after-send-8-days.log'),
+        env: { CERES_CLOCK_OFFSET_DAYS: '8' },
+      });
+      base = server.baseUrl;
+      review = `${base}/sessions/${SESSION}/candidats/${HENRI}`;
+      await signIn(page, base, AGENT);
+      await page.goto(review);
+      await page.getByLabel('Motif du duplicata').selectOption('courrier_perdu');
+      await page.getByRole('checkbox', { name: 'Données vérifiées et conformes' }).last()
+        .check({ force: true });
+      await submit(page, page.getByRole('button', { name: 'Envoyer un duplicata' }));
+      await visible(page.getByText(/Dernière demande de duplicatas transmise le \d{2}\/\d{2}\/\d{4} \(1\)/));
+      await page.goto(`${base}/sessions/${SESSION}/candidats`);
+      await visible(page.getByText(/Dernière demande de duplicatas transmise le \d{2}\/\d{2}\/\d{4} \(1\)/));
     });
   });
 

@@ -54,7 +54,7 @@ export function artifactsDir() {
  * The returned object has `baseUrl`, `logPath`, `logTail()` and `stop()`; `stop()` may be
  * called more than once. Should the test process end before it, the server is killed too.
  */
-export async function startServer({ workDir, logPath }) {
+export async function startServer({ workDir, logPath, env = {} }) {
   const bin = process.env.CERES_BIN || DEFAULT_CERES_BIN;
   try {
     accessSync(bin, constants.X_OK);
@@ -64,12 +64,14 @@ export async function startServer({ workDir, logPath }) {
   }
 
   const portFile = join(workDir, 'port');
+  // A server started again on the same folder must not read the previous one's port.
+  rmSync(portFile, { force: true });
   const databaseUrl = `sqlite://${join(workDir, 'ceres.sqlite')}`;
   const args = ['serve', '--demo', '--listen', '127.0.0.1:0', '--port-file', portFile];
 
   const log = openSync(logPath, 'w');
   const child = spawn(bin, args, {
-    env: { ...process.env, DATABASE_URL: databaseUrl, CERES_DATA_DIR: workDir },
+    env: { ...process.env, DATABASE_URL: databaseUrl, CERES_DATA_DIR: workDir, ...env },
     stdio: ['ignore', log, log],
   });
   closeSync(log);

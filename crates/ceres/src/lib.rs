@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use ceres_domain::verification::SigningSecret;
-use ceres_domain::{Clock, SystemClock};
+use ceres_domain::Clock;
 use ceres_render::Renderer;
 use ceres_store::Db;
 use ceres_web::AppState;
@@ -111,7 +111,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let db = prepare_database(settings).await?;
     let signing = signing::load_signing_key(settings)?;
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let clock: Arc<dyn Clock> = settings.clock();
     if demo {
         demo::load(&db, clock.as_ref()).await?;
     }

@@ -32,6 +32,9 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     /// `CERES_MAIL_FROM`: the sender of the notifications.
     pub mail_from: String,
+    /// `CERES_CLOCK_OFFSET_DAYS`: days added to the machine's clock, for demonstrations and
+    /// browser tests only (default 0, the machine's time).
+    pub clock_offset_days: i64,
     /// `CERES_LOT_CUTOFF_HOUR`: the hour (0–23, Europe/Paris) after which the day's waiting
     /// plis go into a lot for the provider (default 18).
     pub cutoff_hour: i8,
@@ -52,6 +55,7 @@ impl std::fmt::Debug for Settings {
             .field("cutoff_hour", &self.cutoff_hour)
             .field("smtp_url", &self.smtp_url.as_ref().map(|_| "…"))
             .field("mail_from", &self.mail_from)
+            .field("clock_offset_days", &self.clock_offset_days)
             .finish()
     }
 }
@@ -62,6 +66,18 @@ impl Settings {
         ceres_web::files::FileStore::local(&self.files_dir).map_err(|e| {
             anyhow::anyhow!("cannot open the file store {}: {e}", self.files_dir.display())
         })
+    }
+
+    /// The clock of the process: the machine's, moved by `CERES_CLOCK_OFFSET_DAYS` if set.
+    pub fn clock(&self) -> std::sync::Arc<dyn ceres_domain::Clock> {
+        if self.clock_offset_days == 0 {
+            std::sync::Arc::new(ceres_domain::SystemClock)
+        } else {
+            tracing::warn!(days = self.clock_offset_days, "the clock is moved by CERES_CLOCK_OFFSET_DAYS");
+            std::sync::Arc::new(ceres_domain::OffsetClock {
+                days: self.clock_offset_days,
+            })
+        }
     }
 
     /// The mailer of the notifications: SMTP when configured, a folder otherwise.
@@ -117,7 +133,14 @@ impl Settings {
             .ok()
             .filter(|from| !from.trim().is_empty())
             .unwrap_or_else(|| "CERES <ne-pas-repondre@ceres.localhost>".to_owned());
+        let clock_offset_days = match std::env::var("CERES_CLOCK_OFFSET_DAYS") {
+            Ok(text) if !text.trim().is_empty() => text.trim().parse::<i64>().map_err(|_| {
+                anyhow::anyhow!("CERES_CLOCK_OFFSET_DAYS must be a number of days, not {text:?}")
+            })?,
+            _ => 0,
+        };
         Ok(Settings {
+            clock_offset_days,
             smtp_url,
             mail_from,
             files_dir,

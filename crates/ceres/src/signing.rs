@@ -76,6 +76,7 @@ mod tests {
             files_dir: dir.join("fichiers"),
             cutoff_hour: 18,
             smtp_url: None,
+            clock_offset_days: 0,
             mail_from: "ceres@example.test".to_owned(),
         }
     }

@@ -32,6 +32,19 @@ impl Clock for SystemClock {
     }
 }
 
+/// The machine's clock moved by a fixed number of days: for demonstrations and browser tests
+/// of what happens days after a request (R6's delay), set by `CERES_CLOCK_OFFSET_DAYS`.
+#[derive(Debug, Clone, Copy)]
+pub struct OffsetClock {
+    pub days: i64,
+}
+
+impl Clock for OffsetClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::now() + jiff::SignedDuration::from_hours(24 * self.days)
+    }
+}
+
 /// A clock that tells the time it is set to, for tests and demos.
 #[derive(Debug, Clone)]
 pub struct FixedClock(Arc<Mutex<Timestamp>>);

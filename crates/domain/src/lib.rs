@@ -16,4 +16,4 @@ pub mod session;
 pub mod sign_in;
 pub mod verification;
 
-pub use clock::{Clock, FixedClock, SystemClock};
+pub use clock::{Clock, FixedClock, OffsetClock, SystemClock};

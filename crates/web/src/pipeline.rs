@@ -29,9 +29,13 @@ pub const DEFAULT_CUTOFF_HOUR: i8 = 18;
 
 /// Runs jobs until the process ends; started by `ceres serve`.
 pub async fn run_forever(state: AppState, owner: String, cutoff_hour: i8) {
+    // The day whose lot this worker has asked for: once a day is enough.
+    let mut scheduled: Option<jiff::civil::Date> = None;
     loop {
-        if let Err(error) = schedule_cutoff(&state, cutoff_hour).await {
-            tracing::warn!(%error, "could not schedule the daily lot");
+        match schedule_cutoff(&state, cutoff_hour, scheduled).await {
+            Ok(Some(day)) => scheduled = Some(day),
+            Ok(None) => {}
+            Err(error) => tracing::warn!(%error, "could not schedule the daily lot"),
         }
         match run_one(&state, &owner).await {
             Ok(true) => {}
@@ -94,18 +98,22 @@ async fn finish(
     Ok(())
 }
 
-/// Asks for the day's lot once the cut-off hour has passed (once a day: the job's subject
-/// is the date).
-async fn schedule_cutoff(state: &AppState, cutoff_hour: i8) -> Result<(), AppError> {
+/// Asks for the day's lot once the cut-off hour has passed: once a day (the job's subject is
+/// the date, so several processes make one job). Answers the day asked for, if it did.
+async fn schedule_cutoff(
+    state: &AppState,
+    cutoff_hour: i8,
+    already: Option<jiff::civil::Date>,
+) -> Result<Option<jiff::civil::Date>, AppError> {
     let now = state.clock.now();
     let paris = now.to_zoned_datetime(ceres_domain::clock::paris());
-    if paris.hour() < cutoff_hour {
-        return Ok(());
+    if paris.hour() < cutoff_hour || already == Some(paris.date()) {
+        return Ok(None);
     }
     let subject = format!("cutoff-{}", paris.date());
     let mut conn = state.db.pool().acquire().await.map_err(ceres_store::StoreError::from)?;
     jobs::enqueue(&mut conn, kind::BUILD_LOTS, &subject, now).await?;
-    Ok(())
+    Ok(Some(paris.date()))
 }
 
 /// Asks for a lot now (an administrator's action); answers whether the job was created.
