@@ -183,13 +183,9 @@ fn where_clause(perimetre: &Perimetre, query: &SessionQuery) -> (String, Vec<Str
     };
     let text = query.text.trim().to_lowercase();
     if !text.is_empty() {
+        // One lowercased column holds the code, the site, the label and the TP code.
         let like = bind(format!("%{}%", escape_like(&text)), &mut values);
-        let mut alternatives = vec![
-            format!("LOWER(s.id) LIKE {like} ESCAPE '\\'"),
-            format!("LOWER(c.nom) LIKE {like} ESCAPE '\\'"),
-            format!("LOWER(v.intitule) LIKE {like} ESCAPE '\\'"),
-            format!("LOWER(COALESCE(t.code_tp, '')) LIKE {like} ESCAPE '\\'"),
-        ];
+        let mut alternatives = vec![format!("s.search_text LIKE {like} ESCAPE '\\'")];
         if let Some(iso) = iso_date(&text) {
             let date = bind(iso, &mut values);
             alternatives.push(format!("s.date_debut = {date}"));

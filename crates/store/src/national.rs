@@ -247,6 +247,7 @@ pub async fn generate(
         done += chunk;
         progress(done, volume.sessions);
     }
+    crate::sessions::fill_search_text(db, None).await?;
     // Fresh statistics for the planner after a bulk load (both engines know ANALYZE).
     sqlx::query("ANALYZE").execute(db.pool()).await?;
     Ok(generated)

@@ -190,7 +190,34 @@ pub async fn insert_session(db: &Db, s: &NewSession<'_>) -> Result<bool, StoreEr
     .bind(s.nature)
     .execute(db.pool())
     .await?;
-    Ok(done.rows_affected() == 1)
+    let inserted = done.rows_affected() == 1;
+    if inserted {
+        fill_search_text(db, Some(s.id)).await?;
+    }
+    Ok(inserted)
+}
+
+/// Fills the search's free-text column of a session, or of every session that has none
+/// (`None`, after a bulk insert), from the same parts as the migration that created it.
+pub async fn fill_search_text(db: &Db, id: Option<&str>) -> Result<(), StoreError> {
+    let sql = format!(
+        "UPDATE exam_session SET search_text = LOWER(exam_session.id \
+             || ' ' || COALESCE((SELECT c.nom FROM centre c \
+                                 WHERE c.id = exam_session.centre_id), '') \
+             || ' ' || COALESCE((SELECT v.intitule FROM titre_version v \
+                                 WHERE v.id = exam_session.titre_version_id), '') \
+             || ' ' || COALESCE((SELECT t.code_tp FROM titre_version v \
+                                 JOIN titre t ON t.rncp = v.rncp \
+                                 WHERE v.id = exam_session.titre_version_id), '')) \
+         WHERE {}",
+        if id.is_some() { "id = $1" } else { "search_text = ''" }
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    if let Some(id) = id {
+        query = query.bind(id);
+    }
+    query.execute(db.pool()).await?;
+    Ok(())
 }
 
 /// Adds a juror to a session.
