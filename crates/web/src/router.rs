@@ -46,7 +46,7 @@ use crate::pages::provider_console::{
     record_provider_event, show_provider_lot,
 };
 use crate::pages::sessions::{
-    list_sessions::{export_sessions, list_sessions},
+    list_sessions::{export_sessions, export_sessions_xlsx, list_sessions},
     show_session::{show_session, show_session_tab},
 };
 use crate::pages::sign_in::{show_sign_in, sign_in};
@@ -126,6 +126,7 @@ fn routes() -> Routes {
         .get("/", show_board)
         .get("/sessions", list_sessions)
         .get("/sessions/export.csv", export_sessions)
+        .get("/sessions/export.xlsx", export_sessions_xlsx)
         .get("/sessions/{id}", show_session)
         .get("/sessions/{id}/candidats", list_candidats)
         .get("/sessions/{id}/{tab}", show_session_tab)

@@ -106,6 +106,24 @@ async fn r11_sessions_are_found_by_code_site_date_or_titre_with_facets_and_expor
     assert!(lines[0].contains("Session;Code TP;RNCP"), "{body}");
     assert_eq!(lines.len(), 2, "{body}");
     assert!(lines[1].starts_with(TUTORIAL));
+
+    // The same as a workbook: the session's code among its strings.
+    let xlsx = agent
+        .get(app.url("/sessions/export.xlsx?q=paysage"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut workbook = zip::ZipArchive::new(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    let mut strings = String::new();
+    std::io::Read::read_to_string(
+        &mut workbook.by_name("xl/sharedStrings.xml").unwrap(),
+        &mut strings,
+    )
+    .unwrap();
+    assert!(strings.contains(TUTORIAL) && strings.contains("Titre professionnel"), "{strings}");
     app.cleanup().await;
 }
 

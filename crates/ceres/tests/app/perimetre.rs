@@ -69,6 +69,11 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ),
     (
         "GET",
+        "/sessions/export.xlsx",
+        Access::Roles(&ALL_ROLES, "/sessions/export.xlsx"),
+    ),
+    (
+        "GET",
         "/plis-sans-nouvelles",
         Access::Roles(&ALL_ROLES, "/plis-sans-nouvelles"),
     ),

@@ -159,6 +159,7 @@ pub struct SessionsPage {
     page: i64,
     pages: i64,
     export_href: String,
+    export_xlsx_href: String,
 }
 
 fn perimetre_label(perimetre: &Perimetre) -> String {
@@ -268,55 +269,112 @@ pub async fn list_sessions(
         page,
         pages,
         export_href: params.href("/sessions/export.csv", &[("page", None)]),
+        export_xlsx_href: params.href("/sessions/export.xlsx", &[("page", None)]),
     })
 }
 
-/// `GET /sessions/export.csv`: the whole result of the search.
+/// The columns of an export.
+const EXPORT_HEADER: [&str; 9] = [
+    "Session", "Code TP", "RNCP", "Titre professionnel", "Centre", "Début", "Fin", "État",
+    "Candidats",
+];
+
+/// The whole result of the search, one row of cells per session.
+async fn export_rows(
+    state: &AppState,
+    user: &CurrentUser,
+    params: &SearchParams,
+) -> Result<Vec<([String; 8], i64)>, AppError> {
+    let query = params.query(0, EXPORT_MAX);
+    let result = board::search(&state.db, &user.perimetre, &query).await?;
+    tracing::info!(rows = result.rows.len(), "sessions exported");
+    Ok(result
+        .rows
+        .iter()
+        .map(|row| {
+            let (state_label, _) = state_label_and_class(&row.state);
+            (
+                [
+                    row.id.clone(),
+                    row.code_tp.clone().unwrap_or_default(),
+                    row.rncp.clone(),
+                    row.intitule.clone(),
+                    row.centre_nom.clone(),
+                    short_date_text(&row.date_debut),
+                    short_date_text(&row.date_fin),
+                    state_label,
+                ],
+                row.candidats,
+            )
+        })
+        .collect())
+}
+
+fn download(content_type: &str, file: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `GET /sessions/export.csv`: the whole result of the search, UTF-8 with BOM, `;`, cells
+/// made inert for spreadsheets.
 pub async fn export_sessions(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(params): Query<SearchParams>,
 ) -> Result<Response, AppError> {
-    let query = params.query(0, EXPORT_MAX);
-    let result = board::search(&state.db, &user.perimetre, &query).await?;
+    let rows = export_rows(&state, &user, &params).await?;
     let mut out = "\u{feff}".as_bytes().to_vec();
     {
         let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(&mut out);
         let error = |e: csv::Error| AppError::Internal(e.to_string());
-        writer
-            .write_record([
-                "Session", "Code TP", "RNCP", "Titre professionnel", "Centre", "Début", "Fin",
-                "État", "Candidats",
-            ])
-            .map_err(error)?;
-        for row in &result.rows {
-            let (state_label, _) = state_label_and_class(&row.state);
-            let cells = [
-                row.id.clone(),
-                row.code_tp.clone().unwrap_or_default(),
-                row.rncp.clone(),
-                row.intitule.clone(),
-                row.centre_nom.clone(),
-                short_date_text(&row.date_debut),
-                short_date_text(&row.date_fin),
-                state_label,
-                row.candidats.to_string(),
-            ];
-            writer.write_record(cells.iter().map(|c| inert(c))).map_err(error)?;
+        writer.write_record(EXPORT_HEADER).map_err(error)?;
+        for (cells, candidats) in &rows {
+            let count = candidats.to_string();
+            let record = cells.iter().map(|c| inert(c)).chain(std::iter::once(count));
+            writer.write_record(record).map_err(error)?;
         }
         writer.flush().map_err(|e| AppError::Internal(e.to_string()))?;
     }
-    tracing::info!(rows = result.rows.len(), "sessions exported as CSV");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"sessions.csv\"".to_owned(),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        out,
-    )
-        .into_response())
+    Ok(download("text/csv; charset=utf-8", "sessions.csv", out))
+}
+
+/// `GET /sessions/export.xlsx`: the same as a workbook. Every cell but the count is written
+/// as text, which a spreadsheet never runs as a formula.
+pub async fn export_sessions_xlsx(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(params): Query<SearchParams>,
+) -> Result<Response, AppError> {
+    let rows = export_rows(&state, &user, &params).await?;
+    let error = |e: rust_xlsxwriter::XlsxError| AppError::Internal(e.to_string());
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Sessions").map_err(error)?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (column, title) in EXPORT_HEADER.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, column as u16, *title, &bold)
+            .map_err(error)?;
+    }
+    for (index, (cells, candidats)) in rows.iter().enumerate() {
+        let line = index as u32 + 1;
+        for (column, cell) in cells.iter().enumerate() {
+            sheet.write_string(line, column as u16, cell).map_err(error)?;
+        }
+        sheet.write_number(line, 8, *candidats as f64).map_err(error)?;
+    }
+    sheet.autofit();
+    let bytes = workbook.save_to_buffer().map_err(error)?;
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "sessions.xlsx",
+        bytes,
+    ))
 }
