@@ -441,3 +441,144 @@ async fn killing_the_worker_at_any_moment_loses_nothing_and_does_nothing_twice()
     let _ = std::fs::remove_dir_all(&data_dir);
     app.cleanup().await;
 }
+
+/// R8 for every kind of territory: a session held in Corsica posts to the candidate like the
+/// mainland; sessions held in Mayotte (a DROM) and in Saint-Pierre-et-Miquelon (a COM) go to
+/// the DEETS of the territory, with the office's address lines, grouped first in the lot.
+#[tokio::test]
+async fn r8_corsica_posts_to_the_candidate_mayotte_and_saint_pierre_to_their_deets() {
+    use ceres_store::candidats::{self, NewCandidat};
+    use ceres_store::sessions::{self, NewCentre, NewSession};
+    use ceres_store::structures::{self, Structure};
+
+    let app = TestApp::spawn().await;
+    let titre = ceres_store::referentiel::titre_version_id(&app.db, "TP-00463", Some("2018-09-20"))
+        .await
+        .unwrap()
+        .unwrap();
+    // The offices that issue the documents and receive the overseas plis.
+    let dreets_corse = ["DREETS de Corse", "2 chemin du Loretto", "20000 AJACCIO"];
+    let places = [
+        ("2A", "94", "2A004", "20000", "Ajaccio", Some(dreets_corse)),
+        ("976", "06", "97611", "97600", "Mamoudzou", Some(["DEETS de Mayotte", "BP 174", "97600 MAMOUDZOU"])),
+        ("975", "975", "97502", "97500", "Saint-Pierre", Some(["DCS de Saint-Pierre-et-Miquelon", "BP 4217", "97500 SAINT PIERRE"])),
+    ];
+    for (index, (departement, region, commune, postcode, ville, office)) in places.iter().enumerate() {
+        if let Some(lines) = office {
+            structures::insert_if_absent(
+                &app.db,
+                &Structure {
+                    id: format!("office-{departement}"),
+                    kind: if *departement == "2A" { "dreets" } else { "deets" }.into(),
+                    nom: lines[0].into(),
+                    region_code: (*region).into(),
+                    departement_code: (*departement != "2A").then(|| (*departement).into()),
+                    adresse_lignes: serde_json::to_string(lines).unwrap(),
+                    lieu_etablissement_commune: Some((*commune).into()),
+                    signataire_nom: "Camille Durand".into(),
+                    signataire_titre: "Directrice".into(),
+                    contact_nom: String::new(),
+                    telephone: String::new(),
+                    courriel: String::new(),
+                    entete_lignes: serde_json::to_string(&structures::DEFAULT_ENTETE).unwrap(),
+                },
+            )
+            .await
+            .unwrap();
+        }
+        let centre = format!("centre-{departement}");
+        sessions::insert_centre(
+            &app.db,
+            &NewCentre {
+                id: &centre,
+                nom: "Centre de formation",
+                commune_code: commune,
+                departement_code: departement,
+                region_code: region,
+            },
+        )
+        .await
+        .unwrap();
+        let session = format!("TITRE_R_2026_{departement}");
+        sessions::insert_session(
+            &app.db,
+            &NewSession {
+                id: &session,
+                titre_version_id: &titre,
+                centre_id: &centre,
+                departement_code: departement,
+                region_code: region,
+                state: "validee",
+                nature: "titre",
+                date_debut: "2026-11-02",
+                date_fin: "2026-11-05",
+                date_jury: Some("2026-11-05"),
+                validated_on: Some("2026-11-10"),
+                validated_by: Some("agent"),
+                responsable_nom: "Claude Bernard",
+                responsable_courriel: "responsable@demo.ceres.fr",
+                updated_at: "2026-11-10T09:00:00.000000Z",
+                updated_by: "agent",
+            },
+        )
+        .await
+        .unwrap();
+        let candidat = 3_100_000 + index as i64;
+        candidats::insert_candidat(
+            &app.db,
+            &NewCandidat {
+                id: candidat,
+                civilite: Some("madame"),
+                nom_naissance: "ROSSI",
+                prenoms: "Maria",
+                date_naissance: "1990-05-12",
+                pays_naissance: ceres_domain::candidat::FRANCE,
+                commune_naissance: commune,
+                adresse_ligne: "4 rue du Port",
+                code_postal: postcode,
+                ville,
+                state: "valide",
+                updated_at: "2026-11-10T09:00:00.000000Z",
+                ..NewCandidat::default()
+            },
+        )
+        .await
+        .unwrap();
+        candidats::insert_inscription(&app.db, &session, candidat, Some("admis"), "")
+            .await
+            .unwrap();
+        request(&app, &session, candidat).await;
+    }
+    pipeline::run_until_idle(&app.state, "worker").await.unwrap();
+    let failed = ceres_store::jobs::unfinished(&app.db).await.unwrap();
+    assert!(failed.is_empty(), "{:?}", failed.iter().map(|j| &j.last_error).collect::<Vec<_>>());
+    pipeline::build_lots(&app.state).await.unwrap();
+
+    let pli_of = |departement: &str, index: i64| {
+        let session = format!("TITRE_R_2026_{departement}");
+        let app = &app;
+        async move {
+            ledger::plis_of_candidat(&app.db, &session, 3_100_000 + index)
+                .await
+                .unwrap()
+                .remove(0)
+        }
+    };
+    let corsica = pli_of("2A", 0).await;
+    assert_eq!((corsica.destination.as_str(), corsica.territoire.as_deref()), ("candidat", None));
+    assert!(corsica.lines().iter().any(|l| l.contains("AJACCIO")), "{:?}", corsica.lines());
+    let mayotte = pli_of("976", 1).await;
+    assert_eq!((mayotte.destination.as_str(), mayotte.territoire.as_deref()), ("deets", Some("976")));
+    assert_eq!(mayotte.lines().last().map(String::as_str), Some("97600 MAMOUDZOU"));
+    let saint_pierre = pli_of("975", 2).await;
+    assert_eq!((saint_pierre.destination.as_str(), saint_pierre.territoire.as_deref()), ("deets", Some("975")));
+    assert_eq!(saint_pierre.lines()[0], "DCS de Saint-Pierre-et-Miquelon");
+    // In the lot, the DEETS plis come first, by territory, then the candidates'.
+    let lot = ledger::plis_of_lot(&app.db, mayotte.lot_id.as_deref().unwrap()).await.unwrap();
+    let order: Vec<(&str, Option<&str>)> = lot
+        .iter()
+        .map(|p| (p.destination.as_str(), p.territoire.as_deref()))
+        .collect();
+    assert_eq!(order, [("deets", Some("975")), ("deets", Some("976")), ("candidat", None)]);
+    app.cleanup().await;
+}
