@@ -31,14 +31,14 @@ as_root() {
 }
 
 section "System packages"
-if [ -x /usr/bin/chromium ] && command -v pdftotext >/dev/null; then
-  echo "chromium and pdftotext are installed"
+if [ -x /usr/bin/chromium ] && command -v pdftotext >/dev/null && command -v curl >/dev/null; then
+  echo "chromium, pdftotext and curl are installed"
 else
   export DEBIAN_FRONTEND=noninteractive
   as_root apt-get update
-  as_root apt-get install -y chromium chromium-driver poppler-utils
+  as_root apt-get install -y chromium chromium-driver poppler-utils curl
 fi
-for tool in cargo node npm pg_isready psql; do
+for tool in cargo node npm pg_isready psql python3; do
   command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }
 done
 /usr/bin/chromium --version 2>/dev/null
