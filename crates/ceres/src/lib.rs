@@ -96,6 +96,23 @@ pub fn with_oidc(
     Ok(state)
 }
 
+/// The app state of a command that works without serving (`render`, `work`, `bench
+/// pipeline`): the database prepared, and the key, clock, file store and mailer of the
+/// settings, as `serve` has them.
+pub async fn command_state(settings: &Settings) -> anyhow::Result<AppState> {
+    let db = prepare_database(settings).await?;
+    let signing = signing::load_signing_key(settings)?;
+    Ok(app_state(
+        db,
+        settings.clock(),
+        true,
+        signing,
+        &settings.public_url,
+        settings.file_store()?,
+        settings.mailer()?,
+    ))
+}
+
 /// A new bearer token for the provider's API: 32 random bytes, in hex.
 pub fn new_api_token() -> String {
     let bytes: [u8; 32] = rand::random();

@@ -273,13 +273,7 @@ async fn main() -> anyhow::Result<()> {
             kinds,
             out,
         } => {
-            let db = ceres::prepare_database(&settings).await?;
-            let signing = ceres::signing::load_signing_key(&settings)?;
-            let clock = std::sync::Arc::new(ceres_domain::SystemClock);
-            let files = settings.file_store()?;
-            let mailer = settings.mailer()?;
-            let state =
-                ceres::app_state(db, clock, true, signing, &settings.public_url, files, mailer);
+            let state = ceres::command_state(&settings).await?;
             let request = RenderRequest {
                 session_id: session,
                 candidat_id: candidat,
@@ -317,13 +311,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Work { lot } => {
-            let db = ceres::prepare_database(&settings).await?;
-            let signing = ceres::signing::load_signing_key(&settings)?;
-            let clock = std::sync::Arc::new(ceres_domain::SystemClock);
-            let files = settings.file_store()?;
-            let mailer = settings.mailer()?;
-            let state =
-                ceres::app_state(db, clock, true, signing, &settings.public_url, files, mailer);
+            let state = ceres::command_state(&settings).await?;
             let owner = format!("work-{}", std::process::id());
             let ran = ceres_web::pipeline::run_until_idle(&state, &owner).await?;
             let lots = if lot {
@@ -345,13 +333,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Bench {
             what: BenchCommand::Pipeline { candidats, workers },
         } => {
-            let db = ceres::prepare_database(&settings).await?;
-            let signing = ceres::signing::load_signing_key(&settings)?;
-            let clock = std::sync::Arc::new(ceres_domain::SystemClock);
-            let files = settings.file_store()?;
-            let mailer = settings.mailer()?;
-            let state =
-                ceres::app_state(db, clock, true, signing, &settings.public_url, files, mailer);
+            let state = ceres::command_state(&settings).await?;
             let report = ceres::bench_pipeline::run(&state, candidats, workers).await?;
             println!("{report}");
             Ok(())
