@@ -32,7 +32,11 @@ impl std::fmt::Display for PipelineReport {
         let render_s = self.render_ms as f64 / 1000.0;
         writeln!(f, "{} candidates sent for printing", self.candidats)?;
         writeln!(f, "  set-up (session and candidates): {} ms", self.setup_ms)?;
-        writeln!(f, "  requests recorded (with their jobs): {} ms", self.requests_ms)?;
+        writeln!(
+            f,
+            "  requests recorded (with their jobs): {} ms",
+            self.requests_ms
+        )?;
         writeln!(
             f,
             "  documents rendered and plis made: {} ms ({} documents, {:.1} documents/s, {} plis)",
@@ -41,7 +45,11 @@ impl std::fmt::Display for PipelineReport {
             self.documents as f64 / render_s.max(0.001),
             self.plis
         )?;
-        writeln!(f, "  plis put into lots: {} ms ({} lot(s))", self.lots_ms, self.lots)?;
+        writeln!(
+            f,
+            "  plis put into lots: {} ms ({} lot(s))",
+            self.lots_ms, self.lots
+        )?;
         writeln!(
             f,
             "  from the send to every pli in a lot: {} ms",
@@ -55,7 +63,11 @@ impl std::fmt::Display for PipelineReport {
 }
 
 /// Runs the peak day with `workers` job workers in this process.
-pub async fn run(state: &AppState, candidats: usize, workers: usize) -> anyhow::Result<PipelineReport> {
+pub async fn run(
+    state: &AppState,
+    candidats: usize,
+    workers: usize,
+) -> anyhow::Result<PipelineReport> {
     let db = &state.db;
     let started = Instant::now();
     crate::demo::load(db, state.clock.as_ref()).await?;

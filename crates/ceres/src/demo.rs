@@ -583,10 +583,8 @@ pub async fn load_national(db: &Db, sessions: u64, per_session: u64) -> anyhow::
         today: ceres_domain::Clock::today_in_paris(&ceres_domain::SystemClock),
         seed: rand::random(),
     };
-    let generated = ceres_store::national::generate(db, &volume, &mut |done, _| {
-        bar.set_position(done)
-    })
-    .await?;
+    let generated =
+        ceres_store::national::generate(db, &volume, &mut |done, _| bar.set_position(done)).await?;
     bar.finish();
     println!(
         "national volume: {} sessions, {} candidates, {} initial requests, {} centres in {:.1} s",

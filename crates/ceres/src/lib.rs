@@ -14,8 +14,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
-use ceres_domain::verification::SigningSecret;
 use ceres_domain::Clock;
+use ceres_domain::verification::SigningSecret;
 use ceres_render::Renderer;
 use ceres_store::Db;
 use ceres_web::AppState;
@@ -142,7 +142,15 @@ pub async fn serve(
         .unwrap_or(!address.ip().is_loopback());
     let files = settings.file_store()?;
     let mailer = settings.mailer()?;
-    let mut state = app_state(db, clock, secure, signing, &settings.public_url, files, mailer);
+    let mut state = app_state(
+        db,
+        clock,
+        secure,
+        signing,
+        &settings.public_url,
+        files,
+        mailer,
+    );
     if let Some(oidc) = &settings.oidc {
         state = with_oidc(state, oidc.clone())?;
         tracing::info!(oidc.issuer = %oidc.issuer, "OpenID Connect sign-in enabled");

@@ -369,7 +369,10 @@ fn bench_render(count: usize, threads: &[usize], kinds: Vec<DocumentKind>) -> an
                 report.average_bytes as f64 / 1024.0,
                 report
                     .peak_rss_kb
-                    .map_or("unknown".to_owned(), |kb| format!("{:.1} MB", kb as f64 / 1024.0)),
+                    .map_or("unknown".to_owned(), |kb| format!(
+                        "{:.1} MB",
+                        kb as f64 / 1024.0
+                    )),
             );
         }
     }

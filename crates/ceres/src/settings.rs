@@ -64,7 +64,10 @@ impl Settings {
     /// The file store of the rendered documents.
     pub fn file_store(&self) -> anyhow::Result<ceres_web::files::FileStore> {
         ceres_web::files::FileStore::local(&self.files_dir).map_err(|e| {
-            anyhow::anyhow!("cannot open the file store {}: {e}", self.files_dir.display())
+            anyhow::anyhow!(
+                "cannot open the file store {}: {e}",
+                self.files_dir.display()
+            )
         })
     }
 
@@ -73,7 +76,10 @@ impl Settings {
         if self.clock_offset_days == 0 {
             std::sync::Arc::new(ceres_domain::SystemClock)
         } else {
-            tracing::warn!(days = self.clock_offset_days, "the clock is moved by CERES_CLOCK_OFFSET_DAYS");
+            tracing::warn!(
+                days = self.clock_offset_days,
+                "the clock is moved by CERES_CLOCK_OFFSET_DAYS"
+            );
             std::sync::Arc::new(ceres_domain::OffsetClock {
                 days: self.clock_offset_days,
             })
@@ -84,7 +90,9 @@ impl Settings {
     pub fn mailer(&self) -> anyhow::Result<ceres_web::mail::Mailer> {
         match &self.smtp_url {
             Some(url) => ceres_web::mail::Mailer::smtp(url, &self.mail_from),
-            None => ceres_web::mail::Mailer::folder(&self.data_dir.join("courriels"), &self.mail_from),
+            None => {
+                ceres_web::mail::Mailer::folder(&self.data_dir.join("courriels"), &self.mail_from)
+            }
         }
         .map_err(|e| anyhow::anyhow!("e-mail settings: {e}"))
     }
@@ -122,7 +130,9 @@ impl Settings {
         let cutoff_hour = match std::env::var("CERES_LOT_CUTOFF_HOUR") {
             Ok(text) => match text.trim().parse::<i8>() {
                 Ok(hour) if (0..24).contains(&hour) => hour,
-                _ => anyhow::bail!("CERES_LOT_CUTOFF_HOUR must be an hour from 0 to 23, not {text:?}"),
+                _ => anyhow::bail!(
+                    "CERES_LOT_CUTOFF_HOUR must be an hour from 0 to 23, not {text:?}"
+                ),
             },
             Err(_) => ceres_web::pipeline::DEFAULT_CUTOFF_HOUR,
         };

@@ -96,7 +96,10 @@ pub fn ccs_label(label: &str) -> String {
     const KIND: &str = "certificat complémentaire de spécialisation";
     let mut rest = label.trim();
     if rest.to_lowercase().starts_with(KIND) {
-        rest = &rest[rest.char_indices().nth(KIND.chars().count()).map_or(rest.len(), |(i, _)| i)..];
+        rest = &rest[rest
+            .char_indices()
+            .nth(KIND.chars().count())
+            .map_or(rest.len(), |(i, _)| i)..];
         rest = rest.trim_start();
         if let Some(after) = rest.strip_prefix("(CCS)") {
             rest = after;
@@ -104,7 +107,9 @@ pub fn ccs_label(label: &str) -> String {
     } else if let Some(after) = rest.strip_prefix("CCS") {
         rest = after;
     }
-    let activity = rest.trim_start_matches([' ', ':', '-', '–', '—', '\u{a0}']).trim();
+    let activity = rest
+        .trim_start_matches([' ', ':', '-', '–', '—', '\u{a0}'])
+        .trim();
     if activity.is_empty() {
         label.trim().to_owned()
     } else {
@@ -131,7 +136,10 @@ mod tests {
             ),
             ("CCS - Piloter une équipe", "Piloter une équipe"),
             ("Conduire un engin", "Conduire un engin"),
-            ("Certificat complémentaire de spécialisation", "Certificat complémentaire de spécialisation"),
+            (
+                "Certificat complémentaire de spécialisation",
+                "Certificat complémentaire de spécialisation",
+            ),
         ] {
             assert_eq!(ccs_label(label), activity, "{label}");
         }

@@ -161,7 +161,11 @@ pub enum PliEventKind {
 }
 
 impl PliEventKind {
-    pub const ALL: [PliEventKind; 3] = [PliEventKind::Imprime, PliEventKind::Poste, PliEventKind::Pnd];
+    pub const ALL: [PliEventKind; 3] = [
+        PliEventKind::Imprime,
+        PliEventKind::Poste,
+        PliEventKind::Pnd,
+    ];
 
     /// Stored and API code.
     pub fn code(self) -> &'static str {
@@ -231,7 +235,9 @@ mod tests {
         for mainland in ["75", "93", "2A", "2B", "13"] {
             assert_eq!(destination_for_session(mainland), Destination::Candidat);
         }
-        for overseas in ["971", "972", "973", "974", "976", "975", "987", "988", "989"] {
+        for overseas in [
+            "971", "972", "973", "974", "976", "975", "987", "988", "989",
+        ] {
             assert_eq!(
                 destination_for_session(overseas),
                 Destination::Deets(overseas.into()),
@@ -243,11 +249,18 @@ mod tests {
     #[test]
     fn a_pli_is_printed_then_posted_then_maybe_returned() {
         let mut state = PliState::EnLot;
-        for event in [PliEventKind::Imprime, PliEventKind::Poste, PliEventKind::Pnd] {
+        for event in [
+            PliEventKind::Imprime,
+            PliEventKind::Poste,
+            PliEventKind::Pnd,
+        ] {
             state = next_state(state, event).unwrap();
         }
         assert_eq!(state, PliState::Pnd);
-        assert_eq!(next_state(PliState::AReposter, PliEventKind::Poste), Ok(PliState::Poste));
+        assert_eq!(
+            next_state(PliState::AReposter, PliEventKind::Poste),
+            Ok(PliState::Poste)
+        );
     }
 
     #[test]

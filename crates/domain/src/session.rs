@@ -81,7 +81,8 @@ pub enum SessionNature {
 
 impl SessionNature {
     /// Every nature, in a stable order.
-    pub const ALL: [SessionNature; 3] = [SessionNature::Titre, SessionNature::Ccp, SessionNature::Ccs];
+    pub const ALL: [SessionNature; 3] =
+        [SessionNature::Titre, SessionNature::Ccp, SessionNature::Ccs];
 
     /// The code stored in the database.
     pub fn code(self) -> &'static str {

@@ -107,7 +107,11 @@ mod tests {
         assert_eq!(to_letters(0), "A");
         assert_eq!(to_letters(25), "Z");
         assert_eq!(to_letters(26), "BA");
-        assert!((0..2_000).map(to_letters).all(|s| s.chars().all(|c| c.is_ascii_uppercase())));
+        assert!(
+            (0..2_000)
+                .map(to_letters)
+                .all(|s| s.chars().all(|c| c.is_ascii_uppercase()))
+        );
     }
 
     #[test]

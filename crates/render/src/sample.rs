@@ -96,4 +96,3 @@ fn ccp(code: &str, intitule: &str, obtenu: bool) -> CcpLine {
         obtenu_a: obtenu.then(|| "session TITRE_B_2023_470415 du 16 novembre 2022".into()),
     }
 }
-

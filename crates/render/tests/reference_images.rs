@@ -45,7 +45,11 @@ fn rasterise(pdf: &[u8], page: usize) -> Grey {
         .output()
         .unwrap_or_else(|error| panic!("pdftoppm (poppler-utils) must be installed: {error}"));
     std::fs::remove_file(&path).ok();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     parse_pgm(&output.stdout)
 }
 
@@ -56,7 +60,12 @@ fn read_png(path: &Path) -> Option<Grey> {
         .expect("a PNG");
     let mut pixels = vec![0; reader.output_buffer_size().expect("buffer size")];
     let frame = reader.next_frame(&mut pixels).expect("PNG pixels");
-    assert_eq!(frame.color_type, png::ColorType::Grayscale, "{}", path.display());
+    assert_eq!(
+        frame.color_type,
+        png::ColorType::Grayscale,
+        "{}",
+        path.display()
+    );
     assert_eq!(frame.bit_depth, png::BitDepth::Eight, "{}", path.display());
     pixels.truncate(frame.buffer_size());
     Some(Grey {
@@ -159,7 +168,10 @@ fn letters_match_their_references() {
 fn a_moved_line_is_caught_and_the_same_page_is_not() {
     let renderer = Renderer::new();
     let pdf = renderer
-        .render_pdf(&tutorial_model(DocumentKind::Diplome, DocumentVersion::Apercu))
+        .render_pdf(&tutorial_model(
+            DocumentKind::Diplome,
+            DocumentVersion::Apercu,
+        ))
         .expect("renders");
     let page = rasterise(&pdf, 1);
     assert_eq!(differing_share(&page, &rasterise(&pdf, 1)), 0.0);

@@ -425,7 +425,10 @@ fn typst_markup_in_names_prints_literally() {
             DocumentKind::DiplomeCcs => {
                 assert_contains(&text, "Monsieur #set page(width: 1pt) ] <script>, né le");
                 assert_contains(&text, "#panic(\"ccs\") ]");
-                assert_contains(&text, "associé au titre professionnel de #panic(\"boom\") [x]");
+                assert_contains(
+                    &text,
+                    "associé au titre professionnel de #panic(\"boom\") [x]",
+                );
             }
             DocumentKind::Diplome => {
                 assert_contains(&text, "Monsieur #set page(width: 1pt) ] <script>, né le");
@@ -452,7 +455,10 @@ fn typst_markup_in_names_prints_literally() {
 
 #[test]
 fn the_ccs_diploma_names_the_ccs_then_its_titre() {
-    let print = pdf_text(&render(&tutorial_model(DocumentKind::DiplomeCcs, Impression)));
+    let print = pdf_text(&render(&tutorial_model(
+        DocumentKind::DiplomeCcs,
+        Impression,
+    )));
 
     assert_contains(&print, "CERTIFICAT COMPLÉMENTAIRE DE SPÉCIALISATION");
     assert_contains(
@@ -462,7 +468,10 @@ fn the_ccs_diploma_names_the_ccs_then_its_titre() {
          travaux de maçonnerie paysagère associé au titre professionnel d'Ouvrier du paysage",
     );
     assert_contains(&print, "Il est enregistré dans le répertoire national");
-    assert_contains(&print, "Etabli à Paris 7e Arrondissement (Paris) le 16 novembre 2022");
+    assert_contains(
+        &print,
+        "Etabli à Paris 7e Arrondissement (Paris) le 16 novembre 2022",
+    );
     assert_lacks(&print, "TITRE PROFESSIONNEL");
     for sentence in PRINT_ONLY {
         assert_contains(&print, sentence);
@@ -477,8 +486,14 @@ fn the_cover_letter_names_what_the_envelope_holds() {
         DocumentKind::LettreAccompagnement,
         Impression,
     )));
-    assert_contains(&titre, "Envoi de votre diplôme du titre professionnel d'Ouvrier du paysage");
-    assert_contains(&titre, "Vous trouverez également ci-joint votre livret de certification");
+    assert_contains(
+        &titre,
+        "Envoi de votre diplôme du titre professionnel d'Ouvrier du paysage",
+    );
+    assert_contains(
+        &titre,
+        "Vous trouverez également ci-joint votre livret de certification",
+    );
 
     let mut ccp = tutorial_model(DocumentKind::LettreAccompagnement, Impression);
     ccp.session.nature = SessionNature::Ccp;
@@ -487,7 +502,10 @@ fn the_cover_letter_names_what_the_envelope_holds() {
         &ccp,
         "Envoi de votre livret de certification du titre professionnel d'Ouvrier du paysage",
     );
-    assert_contains(&ccp, "CP-00464 — Réaliser des travaux d'aménagement paysager");
+    assert_contains(
+        &ccp,
+        "CP-00464 — Réaliser des travaux d'aménagement paysager",
+    );
     assert_lacks(&ccp, "CP-00465");
     assert_lacks(&ccp, "diplôme");
 

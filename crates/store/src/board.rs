@@ -196,33 +196,46 @@ fn where_clause(perimetre: &Perimetre, query: &SessionQuery) -> (String, Vec<Str
         clauses.push(format!("s.state = {}", bind(state.clone(), &mut values)));
     }
     if let Some(cpc) = &query.cpc {
-        clauses.push(format!("COALESCE(t.cpc, '') = {}", bind(cpc.clone(), &mut values)));
+        clauses.push(format!(
+            "COALESCE(t.cpc, '') = {}",
+            bind(cpc.clone(), &mut values)
+        ));
     }
     if let Some(titre) = &query.titre {
         clauses.push(format!("v.rncp = {}", bind(titre.clone(), &mut values)));
     }
     if let Some(centre) = &query.centre {
-        clauses.push(format!("s.centre_id = {}", bind(centre.clone(), &mut values)));
+        clauses.push(format!(
+            "s.centre_id = {}",
+            bind(centre.clone(), &mut values)
+        ));
     }
     if let Some(since) = &query.since {
-        clauses.push(format!("s.date_debut >= {}", bind(since.clone(), &mut values)));
+        clauses.push(format!(
+            "s.date_debut >= {}",
+            bind(since.clone(), &mut values)
+        ));
     }
     if let Some(progress) = query.progress {
         clauses.push("s.state = 'validee'".to_owned());
-        clauses.push(match progress {
-            PrintProgress::NoneSent => "s.demandes_initiales = 0 AND s.resultats > 0",
-            PrintProgress::PartSent => {
-                "s.demandes_initiales > 0 AND s.demandes_initiales < s.resultats"
+        clauses.push(
+            match progress {
+                PrintProgress::NoneSent => "s.demandes_initiales = 0 AND s.resultats > 0",
+                PrintProgress::PartSent => {
+                    "s.demandes_initiales > 0 AND s.demandes_initiales < s.resultats"
+                }
             }
-        }
-        .to_owned());
+            .to_owned(),
+        );
     }
     (clauses.join(" AND "), values)
 }
 
 /// `%`, `_` and `\` typed by the user match themselves.
 fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// « 07/11/2022 » or « 2022-11-07 » as an ISO date.

@@ -134,11 +134,12 @@ pub struct NewCandidat<'a> {
 
 /// The candidates registered at a session.
 pub async fn ids_of_session(db: &Db, session_id: &str) -> Result<Vec<i64>, StoreError> {
-    let rows: Vec<(i64,)> =
-        sqlx::query_as("SELECT candidat_id FROM inscription WHERE session_id = $1 ORDER BY candidat_id")
-            .bind(session_id)
-            .fetch_all(db.pool())
-            .await?;
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT candidat_id FROM inscription WHERE session_id = $1 ORDER BY candidat_id",
+    )
+    .bind(session_id)
+    .fetch_all(db.pool())
+    .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 

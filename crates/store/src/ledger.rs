@@ -214,14 +214,12 @@ pub async fn build_lot(
     ordered.sort_by(|a, b| a.1.cmp(&b.1));
 
     let lot_id = new_id();
-    sqlx::query(
-        "INSERT INTO lot (id, provider, created_at, pli_count) VALUES ($1, $2, $3, 0)",
-    )
-    .bind(&lot_id)
-    .bind(provider)
-    .bind(&at)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("INSERT INTO lot (id, provider, created_at, pli_count) VALUES ($1, $2, $3, 0)")
+        .bind(&lot_id)
+        .bind(provider)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
     let mut position = 0_i64;
     for (pli_id, _) in &ordered {
         // A pli to post again keeps its state: it is printed already.
@@ -382,7 +380,8 @@ const PLI_COLUMNS: &str = "p.id, p.print_request_id, p.session_id, p.candidat_id
 
 /// The plis of a lot, in lot order.
 pub async fn plis_of_lot(db: &Db, lot_id: &str) -> Result<Vec<PliRow>, StoreError> {
-    let sql = format!("SELECT {PLI_COLUMNS} FROM pli p WHERE p.lot_id = $1 ORDER BY p.lot_position");
+    let sql =
+        format!("SELECT {PLI_COLUMNS} FROM pli p WHERE p.lot_id = $1 ORDER BY p.lot_position");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(lot_id)
         .fetch_all(db.pool())
@@ -436,8 +435,7 @@ pub async fn requeue_after_pnd(
     now: Timestamp,
 ) -> Result<bool, StoreError> {
     let at = timestamp_text(now);
-    let new_lines =
-        serde_json::to_string(lines).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let new_lines = serde_json::to_string(lines).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let mut tx = db.begin_write().await?;
     let moved = sqlx::query(
         "UPDATE pli SET adresse_lignes = $1, state = $2, lot_id = NULL, lot_position = NULL, \
@@ -659,13 +657,14 @@ pub async fn record_event(
     };
 
     // The state is changed only from the state read: a concurrent event loses here.
-    let moved = sqlx::query("UPDATE pli SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4")
-        .bind(next.code())
-        .bind(&at)
-        .bind(&pli.id)
-        .bind(state.code())
-        .execute(&mut *tx)
-        .await?;
+    let moved =
+        sqlx::query("UPDATE pli SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4")
+            .bind(next.code())
+            .bind(&at)
+            .bind(&pli.id)
+            .bind(state.code())
+            .execute(&mut *tx)
+            .await?;
     if moved.rows_affected() == 0 {
         tx.rollback().await?;
         return Err(StoreError::Invalid(format!(

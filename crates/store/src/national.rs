@@ -36,19 +36,35 @@ pub struct Generated {
 }
 
 const SURNAMES: [&str; 24] = [
-    "MARTIN", "BERNARD", "THOMAS", "PETIT", "ROBERT", "RICHARD", "DURAND", "DUBOIS",
-    "MOREAU", "LAURENT", "SIMON", "MICHEL", "LEFEBVRE", "LEROY", "ROUX", "DAVID", "BERTRAND",
-    "MOREL", "FOURNIER", "GIRARD", "BONNET", "DUPONT", "LAMBERT", "FONTAINE",
+    "MARTIN", "BERNARD", "THOMAS", "PETIT", "ROBERT", "RICHARD", "DURAND", "DUBOIS", "MOREAU",
+    "LAURENT", "SIMON", "MICHEL", "LEFEBVRE", "LEROY", "ROUX", "DAVID", "BERTRAND", "MOREL",
+    "FOURNIER", "GIRARD", "BONNET", "DUPONT", "LAMBERT", "FONTAINE",
 ];
 const FIRST_NAMES: [(&str, &str); 16] = [
-    ("monsieur", "Jean"), ("madame", "Marie"), ("monsieur", "Lucas"), ("madame", "Léa"),
-    ("monsieur", "Hugo"), ("madame", "Chloé"), ("monsieur", "Nicolas"), ("madame", "Inès"),
-    ("monsieur", "Mathéo"), ("madame", "Camille"), ("monsieur", "Karim"), ("madame", "Aïcha"),
-    ("monsieur", "Yann"), ("madame", "Élodie"), ("monsieur", "João"), ("madame", "Nadia"),
+    ("monsieur", "Jean"),
+    ("madame", "Marie"),
+    ("monsieur", "Lucas"),
+    ("madame", "Léa"),
+    ("monsieur", "Hugo"),
+    ("madame", "Chloé"),
+    ("monsieur", "Nicolas"),
+    ("madame", "Inès"),
+    ("monsieur", "Mathéo"),
+    ("madame", "Camille"),
+    ("monsieur", "Karim"),
+    ("madame", "Aïcha"),
+    ("monsieur", "Yann"),
+    ("madame", "Élodie"),
+    ("monsieur", "João"),
+    ("madame", "Nadia"),
 ];
 const STREETS: [&str; 6] = [
-    "rue de la République", "avenue Jean Jaurès", "rue Victor Hugo", "place de la Mairie",
-    "chemin des Vignes", "boulevard Pasteur",
+    "rue de la République",
+    "avenue Jean Jaurès",
+    "rue Victor Hugo",
+    "place de la Mairie",
+    "chemin des Vignes",
+    "boulevard Pasteur",
 ];
 
 /// Rows per INSERT.
@@ -86,12 +102,29 @@ pub async fn generate(
             } else {
                 format!("Plateau technique de {nom}")
             };
-            centre_rows.push(vec![id.clone(), name, code, departement.clone(), region.clone()]);
+            centre_rows.push(vec![
+                id.clone(),
+                name,
+                code,
+                departement.clone(),
+                region.clone(),
+            ]);
             centres.push((id, departement.clone(), region.clone()));
         }
     }
-    insert_rows(db, "centre", &["id", "nom", "commune_code", "departement_code", "region_code"], &centre_rows)
-        .await?;
+    insert_rows(
+        db,
+        "centre",
+        &[
+            "id",
+            "nom",
+            "commune_code",
+            "departement_code",
+            "region_code",
+        ],
+        &centre_rows,
+    )
+    .await?;
     generated.centres = centres.len() as u64;
 
     let titres: Vec<(String,)> = sqlx::query_as("SELECT id FROM titre_version ORDER BY id")
@@ -174,14 +207,22 @@ pub async fn generate(
                     prenom.into(),
                     date_text(born),
                     "99100".into(),
-                    format!("{} {}", rng.random_range(1..120), STREETS[rng.random_range(0..STREETS.len())]),
+                    format!(
+                        "{} {}",
+                        rng.random_range(1..120),
+                        STREETS[rng.random_range(0..STREETS.len())]
+                    ),
                     "75012".into(),
                     "Paris".into(),
                     "valide".into(),
                     at.clone(),
                 ]);
                 let resultat = has_results.then(|| {
-                    if rng.random_bool(0.75) { "admis" } else { "non_admis" }
+                    if rng.random_bool(0.75) {
+                        "admis"
+                    } else {
+                        "non_admis"
+                    }
                 });
                 resultats += u64::from(resultat.is_some());
                 inscriptions.push(vec![
@@ -214,9 +255,21 @@ pub async fn generate(
             db,
             "exam_session",
             &[
-                "id", "titre_version_id", "centre_id", "departement_code", "region_code", "state",
-                "date_debut", "date_fin", "date_jury", "validated_on", "responsable_nom",
-                "responsable_courriel", "updated_at", "updated_by", "resultats",
+                "id",
+                "titre_version_id",
+                "centre_id",
+                "departement_code",
+                "region_code",
+                "state",
+                "date_debut",
+                "date_fin",
+                "date_jury",
+                "validated_on",
+                "responsable_nom",
+                "responsable_courriel",
+                "updated_at",
+                "updated_by",
+                "resultats",
                 "demandes_initiales",
             ],
             &sessions,
@@ -226,18 +279,38 @@ pub async fn generate(
             db,
             "candidat",
             &[
-                "id", "civilite", "nom_naissance", "prenoms", "date_naissance", "pays_naissance",
-                "adresse_ligne", "code_postal", "ville", "state", "updated_at",
+                "id",
+                "civilite",
+                "nom_naissance",
+                "prenoms",
+                "date_naissance",
+                "pays_naissance",
+                "adresse_ligne",
+                "code_postal",
+                "ville",
+                "state",
+                "updated_at",
             ],
             &candidats,
         )
         .await?;
-        insert_rows(db, "inscription", &["session_id", "candidat_id", "resultat"], &inscriptions)
-            .await?;
+        insert_rows(
+            db,
+            "inscription",
+            &["session_id", "candidat_id", "resultat"],
+            &inscriptions,
+        )
+        .await?;
         insert_rows(
             db,
             "print_request",
-            &["id", "session_id", "candidat_id", "requested_on", "requested_at"],
+            &[
+                "id",
+                "session_id",
+                "candidat_id",
+                "requested_on",
+                "requested_at",
+            ],
             &requests,
         )
         .await?;

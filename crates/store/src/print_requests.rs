@@ -64,10 +64,12 @@ pub async fn create_initial(
     }
 
     // The board's counter (R11), kept in the request's transaction.
-    sqlx::query("UPDATE exam_session SET demandes_initiales = demandes_initiales + 1 WHERE id = $1")
-        .bind(session_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE exam_session SET demandes_initiales = demandes_initiales + 1 WHERE id = $1",
+    )
+    .bind(session_id)
+    .execute(&mut *tx)
+    .await?;
     let after = json!({
         "kind": "initiale",
         "candidat_id": candidat_id,

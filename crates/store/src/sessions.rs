@@ -210,7 +210,11 @@ pub async fn fill_search_text(db: &Db, id: Option<&str>) -> Result<(), StoreErro
                                  JOIN titre t ON t.rncp = v.rncp \
                                  WHERE v.id = exam_session.titre_version_id), '')) \
          WHERE {}",
-        if id.is_some() { "id = $1" } else { "search_text = ''" }
+        if id.is_some() {
+            "id = $1"
+        } else {
+            "search_text = ''"
+        }
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
     if let Some(id) = id {

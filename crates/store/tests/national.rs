@@ -34,24 +34,38 @@ async fn a_generated_volume_spreads_over_the_country_and_fills_the_board() {
 
         assert_eq!(generated.sessions, 450);
         assert!(calls >= 3, "progress told at each batch");
-        assert!((450 * 2..=450 * 6).contains(&generated.candidats), "{generated:?}");
+        assert!(
+            (450 * 2..=450 * 6).contains(&generated.candidats),
+            "{generated:?}"
+        );
         assert!(generated.requests > 0 && generated.requests < generated.candidats);
         // More than one région, and the national total is the sum of the régions'.
-        let national = board::search(&db, &Perimetre::National, &SessionQuery { limit: 1, ..SessionQuery::default() })
-            .await
-            .unwrap();
+        let national = board::search(
+            &db,
+            &Perimetre::National,
+            &SessionQuery {
+                limit: 1,
+                ..SessionQuery::default()
+            },
+        )
+        .await
+        .unwrap();
         assert_eq!(national.total, 450);
-        let regions: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT region_code FROM exam_session")
-            .fetch_all(db.pool())
-            .await
-            .unwrap();
+        let regions: Vec<(String,)> =
+            sqlx::query_as("SELECT DISTINCT region_code FROM exam_session")
+                .fetch_all(db.pool())
+                .await
+                .unwrap();
         assert!(regions.len() > 10, "{}", regions.len());
         let mut sum = 0;
         for (region,) in &regions {
             sum += board::search(
                 &db,
                 &Perimetre::Region(region.clone()),
-                &SessionQuery { limit: 1, ..SessionQuery::default() },
+                &SessionQuery {
+                    limit: 1,
+                    ..SessionQuery::default()
+                },
             )
             .await
             .unwrap()
@@ -59,10 +73,19 @@ async fn a_generated_volume_spreads_over_the_country_and_fills_the_board() {
         }
         assert_eq!(sum, 450);
         // The board of the last twelve months counts states and print progress.
-        let counts = board::board(&db, &Perimetre::National, "2025-12-03", "2026-11-03T00:00:00.000000Z")
-            .await
-            .unwrap();
-        let validated = counts.by_state.iter().find(|(s, _)| s == "validee").map_or(0, |(_, n)| *n);
+        let counts = board::board(
+            &db,
+            &Perimetre::National,
+            "2025-12-03",
+            "2026-11-03T00:00:00.000000Z",
+        )
+        .await
+        .unwrap();
+        let validated = counts
+            .by_state
+            .iter()
+            .find(|(s, _)| s == "validee")
+            .map_or(0, |(_, n)| *n);
         assert!(validated > 0, "{counts:?}");
         assert!(counts.by_state.len() >= 5, "{counts:?}");
     }

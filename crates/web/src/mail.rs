@@ -5,9 +5,7 @@
 use std::path::Path;
 
 use lettre::message::{Mailbox, header::ContentType};
-use lettre::{
-    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::AppError;
 

@@ -111,7 +111,12 @@ async fn schedule_cutoff(
         return Ok(None);
     }
     let subject = format!("cutoff-{}", paris.date());
-    let mut conn = state.db.pool().acquire().await.map_err(ceres_store::StoreError::from)?;
+    let mut conn = state
+        .db
+        .pool()
+        .acquire()
+        .await
+        .map_err(ceres_store::StoreError::from)?;
     jobs::enqueue(&mut conn, kind::BUILD_LOTS, &subject, now).await?;
     Ok(Some(paris.date()))
 }
@@ -120,7 +125,12 @@ async fn schedule_cutoff(
 pub async fn request_lot_now(state: &AppState) -> Result<bool, AppError> {
     let now = state.clock.now();
     let subject = format!("manual-{}", ceres_store::new_id());
-    let mut conn = state.db.pool().acquire().await.map_err(ceres_store::StoreError::from)?;
+    let mut conn = state
+        .db
+        .pool()
+        .acquire()
+        .await
+        .map_err(ceres_store::StoreError::from)?;
     Ok(jobs::enqueue(&mut conn, kind::BUILD_LOTS, &subject, now).await?)
 }
 
@@ -258,8 +268,14 @@ pub async fn notify_pnd(state: &AppState, event_id: &str) -> Result<(), AppError
     let agents =
         ceres_store::users::agents_for_session(db, &session.region_code, &session.departement_code)
             .await?;
-    let link = format!("{}/plis-non-distribues", state.public_url.trim_end_matches('/'));
-    let subject = format!("CERES : un pli non distribué est à traiter (session {})", session.id);
+    let link = format!(
+        "{}/plis-non-distribues",
+        state.public_url.trim_end_matches('/')
+    );
+    let subject = format!(
+        "CERES : un pli non distribué est à traiter (session {})",
+        session.id
+    );
     for (email, name) in &agents {
         let body = format!(
             "Bonjour {name},\n\n\

@@ -13,6 +13,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::csrf::require_csrf_token;
+use crate::pages::admin::print_pipeline::{request_lot, retry_job, show_print_pipeline};
 use crate::pages::admin::{
     edit_structure::{show_structure, update_structure},
     edit_user::{show_user, update_user},
@@ -21,6 +22,7 @@ use crate::pages::admin::{
     new_structure::{create_structure, show_new_structure},
     new_user::{create_user, show_new_user},
 };
+use crate::pages::board::show_board;
 use crate::pages::candidats::{
     download_attestation::download_attestation,
     edit_candidat::edit_candidat,
@@ -37,10 +39,8 @@ use crate::pages::candidats::{
     validate_candidat::validate_candidat,
 };
 use crate::pages::health::check_health;
-use crate::pages::board::show_board;
-use crate::pages::pnd::{list_pnd, list_stale};
-use crate::pages::admin::print_pipeline::{request_lot, retry_job, show_print_pipeline};
 use crate::pages::oidc_sign_in::{finish_oidc_sign_in, start_oidc_sign_in};
+use crate::pages::pnd::{list_pnd, list_stale};
 use crate::pages::provider_console::{
     acknowledge_provider_lot, download_provider_document, list_provider_lots,
     record_provider_event, show_provider_lot,
@@ -180,18 +180,27 @@ fn routes() -> Routes {
         // The print provider's console, for its operators.
         .get("/prestataire/lots", list_provider_lots)
         .get("/prestataire/lots/{lot_id}", show_provider_lot)
-        .post("/prestataire/lots/{lot_id}/prise-en-charge", acknowledge_provider_lot)
+        .post(
+            "/prestataire/lots/{lot_id}/prise-en-charge",
+            acknowledge_provider_lot,
+        )
         .get(
             "/prestataire/plis/{pli_id}/documents/{file}",
             download_provider_document,
         )
-        .post("/prestataire/plis/{pli_id}/evenements", record_provider_event)
+        .post(
+            "/prestataire/plis/{pli_id}/evenements",
+            record_provider_event,
+        )
         // The print provider's API: bearer tokens, JSON, described by its OpenAPI document.
         .get("/api/provider/v1/openapi.json", openapi)
         .get("/api/provider/v1/lots", list_lots)
         .get("/api/provider/v1/lots/{lot_id}", show_lot)
         .get("/api/provider/v1/lots/{lot_id}/archive.zip", download_lot)
-        .post("/api/provider/v1/lots/{lot_id}/acknowledgement", acknowledge_lot)
+        .post(
+            "/api/provider/v1/lots/{lot_id}/acknowledgement",
+            acknowledge_lot,
+        )
         .get(
             "/api/provider/v1/plis/{pli_id}/documents/{file}",
             download_document,

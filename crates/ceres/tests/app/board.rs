@@ -14,11 +14,19 @@ async fn text(client: &reqwest::Client, app: &TestApp, path: &str) -> String {
 
 /// The number shown before a counter's label on the board.
 fn counter(page: &str, label: &str) -> i64 {
-    let end = page.find(label).unwrap_or_else(|| panic!("no counter {label:?}"));
+    let end = page
+        .find(label)
+        .unwrap_or_else(|| panic!("no counter {label:?}"));
     let before = &page[..end];
     let start = before.rfind("<strong class=\"ceres-counter\">").unwrap()
         + "<strong class=\"ceres-counter\">".len();
-    before[start..].split('<').next().unwrap().trim().parse().unwrap()
+    before[start..]
+        .split('<')
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -32,7 +40,10 @@ async fn r11_the_board_counts_the_perimetres_sessions_and_each_number_opens_its_
     assert_eq!(counter(&board, "Validée</a>"), 2);
     assert_eq!(counter(&board, "En préparation</a>"), 0);
     assert_eq!(counter(&board, "aucune demande d'impression envoyée"), 2);
-    assert_eq!(counter(&board, "une partie des demandes d'impression envoyées"), 0);
+    assert_eq!(
+        counter(&board, "une partie des demandes d'impression envoyées"),
+        0
+    );
     // The chart: twelve weeks, and its text alternative.
     assert_eq!(board.matches("<rect ").count(), 12);
     assert!(board.contains("Données du graphique"));
@@ -50,11 +61,22 @@ async fn r11_the_board_counts_the_perimetres_sessions_and_each_number_opens_its_
     .unwrap();
     let board = text(&agent, &app, "/").await;
     assert_eq!(counter(&board, "aucune demande d'impression envoyée"), 1);
-    assert_eq!(counter(&board, "une partie des demandes d'impression envoyées"), 1);
-    assert!(board.contains(">1</td>"), "this week's bar counts the request: {board}");
+    assert_eq!(
+        counter(&board, "une partie des demandes d'impression envoyées"),
+        1
+    );
+    assert!(
+        board.contains(">1</td>"),
+        "this week's bar counts the request: {board}"
+    );
 
     // The number opens the list of those sessions.
-    let partial = text(&agent, &app, "/sessions?impression=partielle&depuis=2025-12-03").await;
+    let partial = text(
+        &agent,
+        &app,
+        "/sessions?impression=partielle&depuis=2025-12-03",
+    )
+    .await;
     assert!(partial.contains("TITRE_T_2026_512204"));
     assert!(!partial.contains("CCP_T_2026_512610"));
     assert!(partial.contains("1 session(s)"));
@@ -123,7 +145,10 @@ async fn r11_sessions_are_found_by_code_site_date_or_titre_with_facets_and_expor
         &mut strings,
     )
     .unwrap();
-    assert!(strings.contains(TUTORIAL) && strings.contains("Titre professionnel"), "{strings}");
+    assert!(
+        strings.contains(TUTORIAL) && strings.contains("Titre professionnel"),
+        "{strings}"
+    );
     app.cleanup().await;
 }
 

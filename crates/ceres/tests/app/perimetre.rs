@@ -220,7 +220,10 @@ const ROUTES: &[(&str, &str, Access)] = &[
     (
         "GET",
         "/prestataire/plis/{pli_id}/documents/{file}",
-        Access::Roles(&PROVIDER, "/prestataire/plis/{pli}/documents/01-lettre-accompagnement.pdf"),
+        Access::Roles(
+            &PROVIDER,
+            "/prestataire/plis/{pli}/documents/01-lettre-accompagnement.pdf",
+        ),
     ),
     (
         "POST",
@@ -475,9 +478,15 @@ async fn r12_every_route_answers_404_outside_the_perimetre_exactly_as_for_a_miss
     .execute(app.db.pool())
     .await
     .unwrap();
-    ceres_web::pipeline::run_until_idle(&app.state, "walk").await.unwrap();
+    ceres_web::pipeline::run_until_idle(&app.state, "walk")
+        .await
+        .unwrap();
     let failed = ceres_store::jobs::unfinished(&app.db).await.unwrap();
-    assert!(failed.is_empty(), "{:?}", failed.iter().map(|j| &j.last_error).collect::<Vec<_>>());
+    assert!(
+        failed.is_empty(),
+        "{:?}",
+        failed.iter().map(|j| &j.last_error).collect::<Vec<_>>()
+    );
     ceres_web::pipeline::build_lots(&app.state).await.unwrap();
     let lot = ceres_store::ledger::lots_of(&app.db, ceres_store::ledger::DEFAULT_PROVIDER)
         .await
@@ -561,10 +570,15 @@ async fn r12_every_route_answers_404_outside_the_perimetre_exactly_as_for_a_miss
                 Access::ProviderApi(path) => {
                     let answer = request(&app, &client, method, path).await;
                     assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{who}");
-                    assert!(answer.body.contains("bearer token"), "{who}: {}", answer.body);
+                    assert!(
+                        answer.body.contains("bearer token"),
+                        "{who}: {}",
+                        answer.body
+                    );
                 }
                 Access::Perimetre => {
-                    let missing = request(&app, &client, method, &fill(template, MISSING, &plis)).await;
+                    let missing =
+                        request(&app, &client, method, &fill(template, MISSING, &plis)).await;
                     for outside in &walker.outside {
                         let names_both =
                             template.contains("{id}") && template.contains("{candidat_id}");
@@ -589,7 +603,8 @@ async fn r12_every_route_answers_404_outside_the_perimetre_exactly_as_for_a_miss
                     }
                     // What lies inside answers: the walk has teeth.
                     if let Some(inside) = walker.inside {
-                        let answer = request(&app, &client, method, &fill(template, inside, &plis)).await;
+                        let answer =
+                            request(&app, &client, method, &fill(template, inside, &plis)).await;
                         assert!(
                             answer.status != StatusCode::NOT_FOUND
                                 && answer.status != StatusCode::FORBIDDEN,

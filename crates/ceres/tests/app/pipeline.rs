@@ -58,8 +58,13 @@ async fn r8_a_request_becomes_one_pli_in_one_lot_that_the_provider_takes_through
     let hoarau = request(&app, REUNION, HOARAU).await;
 
     // The jobs were written with the requests (outbox); the worker renders both.
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM job WHERE state = 'pending'").await, 2);
-    let ran = pipeline::run_until_idle(&app.state, "worker-a").await.unwrap();
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM job WHERE state = 'pending'").await,
+        2
+    );
+    let ran = pipeline::run_until_idle(&app.state, "worker-a")
+        .await
+        .unwrap();
     assert_eq!(ran, 2);
 
     // Henri, Admis: the cover letter, the diploma, the livret, each file matching its hash.
@@ -74,29 +79,50 @@ async fn r8_a_request_becomes_one_pli_in_one_lot_that_the_provider_takes_through
     assert!(documents[1].numero.as_deref().unwrap().starts_with("DIP-"));
 
     // R8: mainland to the candidate, La Réunion to its DEETS.
-    let paris = ledger::plis_of_candidat(&app.db, TUTORIAL, HENRI).await.unwrap();
-    let reunion = ledger::plis_of_candidat(&app.db, REUNION, HOARAU).await.unwrap();
+    let paris = ledger::plis_of_candidat(&app.db, TUTORIAL, HENRI)
+        .await
+        .unwrap();
+    let reunion = ledger::plis_of_candidat(&app.db, REUNION, HOARAU)
+        .await
+        .unwrap();
     assert_eq!((paris.len(), reunion.len()), (1, 1));
     assert_eq!(paris[0].destination, "candidat");
-    assert!(paris[0].lines()[0].contains("BERTRAND"), "{:?}", paris[0].lines());
+    assert!(
+        paris[0].lines()[0].contains("BERTRAND"),
+        "{:?}",
+        paris[0].lines()
+    );
     assert_eq!(reunion[0].destination, "deets");
     assert_eq!(reunion[0].territoire.as_deref(), Some("974"));
-    assert_eq!(reunion[0].lines().last().map(String::as_str), Some("97400 Saint-Denis"));
+    assert_eq!(
+        reunion[0].lines().last().map(String::as_str),
+        Some("97400 Saint-Denis")
+    );
     assert!(!reunion[0].adresse_lignes.contains("HOARAU"));
 
     // Rendering a request again changes nothing: same documents, same numbers, one pli.
     pipeline::render_request(&app.state, &henri).await.unwrap();
     let again = ledger::documents_of(&app.db, &henri).await.unwrap();
     assert_eq!(
-        again.iter().map(|d| (&d.kind, &d.numero, &d.sha256)).collect::<Vec<_>>(),
-        documents.iter().map(|d| (&d.kind, &d.numero, &d.sha256)).collect::<Vec<_>>()
+        again
+            .iter()
+            .map(|d| (&d.kind, &d.numero, &d.sha256))
+            .collect::<Vec<_>>(),
+        documents
+            .iter()
+            .map(|d| (&d.kind, &d.numero, &d.sha256))
+            .collect::<Vec<_>>()
     );
     assert_eq!(count(&app, "SELECT COUNT(*) FROM pli").await, 2);
 
     // An administrator asks for a lot: both plis, the DEETS's first.
     assert!(pipeline::request_lot_now(&app.state).await.unwrap());
-    pipeline::run_until_idle(&app.state, "worker-a").await.unwrap();
-    let lots = ledger::lots_of(&app.db, ledger::DEFAULT_PROVIDER).await.unwrap();
+    pipeline::run_until_idle(&app.state, "worker-a")
+        .await
+        .unwrap();
+    let lots = ledger::lots_of(&app.db, ledger::DEFAULT_PROVIDER)
+        .await
+        .unwrap();
     assert_eq!(lots.len(), 1);
     assert_eq!(lots[0].pli_count, 2);
     let in_lot = ledger::plis_of_lot(&app.db, &lots[0].id).await.unwrap();
@@ -105,29 +131,70 @@ async fn r8_a_request_becomes_one_pli_in_one_lot_that_the_provider_takes_through
     assert_eq!(pipeline::build_lots(&app.state).await.unwrap(), 0);
 
     // The provider's API.
-    ledger::add_token(&app.db, ledger::DEFAULT_PROVIDER, "test", TOKEN, app.state.clock.now())
-        .await
-        .unwrap();
-    ledger::add_token(&app.db, "autre-prestataire", "test", "jeton-d-un-autre-0000000000", app.state.clock.now())
-        .await
-        .unwrap();
+    ledger::add_token(
+        &app.db,
+        ledger::DEFAULT_PROVIDER,
+        "test",
+        TOKEN,
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
+    ledger::add_token(
+        &app.db,
+        "autre-prestataire",
+        "test",
+        "jeton-d-un-autre-0000000000",
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
     let lot_path = format!("/api/provider/v1/lots/{}", lots[0].id);
 
-    let (status, listed) = json(api(&app, reqwest::Method::GET, "/api/provider/v1/lots", TOKEN).send().await.unwrap()).await;
+    let (status, listed) = json(
+        api(&app, reqwest::Method::GET, "/api/provider/v1/lots", TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(listed["lots"][0]["plis"], 2);
 
-    let unauthenticated = reqwest::get(app.url("/api/provider/v1/lots")).await.unwrap();
+    let unauthenticated = reqwest::get(app.url("/api/provider/v1/lots"))
+        .await
+        .unwrap();
     assert_eq!(unauthenticated.status(), StatusCode::UNAUTHORIZED);
-    let other = api(&app, reqwest::Method::GET, &lot_path, "jeton-d-un-autre-0000000000").send().await.unwrap();
-    assert_eq!(other.status(), StatusCode::NOT_FOUND, "another provider's lot is not found");
+    let other = api(
+        &app,
+        reqwest::Method::GET,
+        &lot_path,
+        "jeton-d-un-autre-0000000000",
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(
+        other.status(),
+        StatusCode::NOT_FOUND,
+        "another provider's lot is not found"
+    );
 
-    let (status, manifest) = json(api(&app, reqwest::Method::GET, &lot_path, TOKEN).send().await.unwrap()).await;
+    let (status, manifest) = json(
+        api(&app, reqwest::Method::GET, &lot_path, TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let manifest_text = manifest.to_string();
     // Data minimisation: no birth date, no candidate id, no result.
     for private in ["1981", "2122559", "admis", "Charleville"] {
-        assert!(!manifest_text.contains(private), "{private} in {manifest_text}");
+        assert!(
+            !manifest_text.contains(private),
+            "{private} in {manifest_text}"
+        );
     }
     let henri_pli = manifest["plis"]
         .as_array()
@@ -138,37 +205,74 @@ async fn r8_a_request_becomes_one_pli_in_one_lot_that_the_provider_takes_through
         .clone();
     let pli_id = henri_pli["id"].as_str().unwrap().to_owned();
     let first = &henri_pli["documents"][0];
-    let pdf = api(&app, reqwest::Method::GET, first["url"].as_str().unwrap(), TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let pdf = api(
+        &app,
+        reqwest::Method::GET,
+        first["url"].as_str().unwrap(),
+        TOKEN,
+    )
+    .send()
+    .await
+    .unwrap()
+    .bytes()
+    .await
+    .unwrap();
     assert_eq!(ledger::sha256_hex(&pdf), first["sha256"].as_str().unwrap());
 
     // The whole lot as a ZIP: the manifest CSV with its BOM, and every PDF.
-    let zip_bytes = api(&app, reqwest::Method::GET, &format!("{lot_path}/archive.zip"), TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let zip_bytes = api(
+        &app,
+        reqwest::Method::GET,
+        &format!("{lot_path}/archive.zip"),
+        TOKEN,
+    )
+    .send()
+    .await
+    .unwrap()
+    .bytes()
+    .await
+    .unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes.to_vec())).unwrap();
     let names: BTreeSet<String> = zip.file_names().map(str::to_owned).collect();
     let pdfs = names.iter().filter(|n| n.ends_with(".pdf")).count();
-    assert_eq!(pdfs, 3 + ledger::documents_of(&app.db, &hoarau).await.unwrap().len());
+    assert_eq!(
+        pdfs,
+        3 + ledger::documents_of(&app.db, &hoarau).await.unwrap().len()
+    );
     let mut csv = String::new();
-    zip.by_name("manifeste.csv").unwrap().read_to_string(&mut csv).unwrap();
+    zip.by_name("manifeste.csv")
+        .unwrap()
+        .read_to_string(&mut csv)
+        .unwrap();
     assert!(csv.starts_with('\u{feff}'));
-    assert!(csv.contains("Saint-Denis") || csv.contains("SAINT-DENIS"), "{csv}");
+    assert!(
+        csv.contains("Saint-Denis") || csv.contains("SAINT-DENIS"),
+        "{csv}"
+    );
 
     // Acknowledging twice: the second is a replay.
     let ack = format!("{lot_path}/acknowledgement");
-    let (_, first_ack) = json(api(&app, reqwest::Method::POST, &ack, TOKEN).send().await.unwrap()).await;
-    let (_, second_ack) = json(api(&app, reqwest::Method::POST, &ack, TOKEN).send().await.unwrap()).await;
-    assert_eq!((first_ack["replayed"].clone(), second_ack["replayed"].clone()), (Value::Bool(false), Value::Bool(true)));
+    let (_, first_ack) = json(
+        api(&app, reqwest::Method::POST, &ack, TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let (_, second_ack) = json(
+        api(&app, reqwest::Method::POST, &ack, TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (
+            first_ack["replayed"].clone(),
+            second_ack["replayed"].clone()
+        ),
+        (Value::Bool(false), Value::Bool(true))
+    );
     assert_eq!(first_ack["acknowledged_at"], second_ack["acknowledged_at"]);
 
     // Events, idempotent by key; impossible transitions refused with their reason.
@@ -179,32 +283,80 @@ async fn r8_a_request_becomes_one_pli_in_one_lot_that_the_provider_takes_through
             .json(&body)
             .send()
     };
-    let (status, refused) = json(post("k0", serde_json::json!({"type": "poste", "date": "2026-12-04"})).await.unwrap()).await;
+    let (status, refused) = json(
+        post(
+            "k0",
+            serde_json::json!({"type": "poste", "date": "2026-12-04"}),
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
     assert_eq!(status, StatusCode::CONFLICT);
-    assert!(refused["message"].as_str().unwrap().contains("printed"), "{refused}");
-    let (status, printed) = json(post("k1", serde_json::json!({"type": "imprime"})).await.unwrap()).await;
-    assert_eq!((status, printed["state"].as_str()), (StatusCode::CREATED, Some("imprime")));
-    let (status, replay) = json(post("k1", serde_json::json!({"type": "imprime"})).await.unwrap()).await;
-    assert_eq!((status, replay["replayed"].as_bool()), (StatusCode::OK, Some(true)));
-    let (status, missing_date) = json(post("k2", serde_json::json!({"type": "poste"})).await.unwrap()).await;
+    assert!(
+        refused["message"].as_str().unwrap().contains("printed"),
+        "{refused}"
+    );
+    let (status, printed) = json(
+        post("k1", serde_json::json!({"type": "imprime"}))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, printed["state"].as_str()),
+        (StatusCode::CREATED, Some("imprime"))
+    );
+    let (status, replay) = json(
+        post("k1", serde_json::json!({"type": "imprime"}))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, replay["replayed"].as_bool()),
+        (StatusCode::OK, Some(true))
+    );
+    let (status, missing_date) = json(
+        post("k2", serde_json::json!({"type": "poste"}))
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(missing_date["message"].as_str().unwrap().contains("date"));
     let (status, _) = json(post("k2", serde_json::json!({"type": "poste", "date": "2026-12-04", "tracking_number": "1A00000000001"})).await.unwrap()).await;
     assert_eq!(status, StatusCode::CREATED);
-    let (status, pnd) = json(post("k3", serde_json::json!({"type": "pnd", "reason": "n_habite_pas"})).await.unwrap()).await;
-    assert_eq!((status, pnd["state"].as_str()), (StatusCode::CREATED, Some("pnd")));
+    let (status, pnd) = json(
+        post(
+            "k3",
+            serde_json::json!({"type": "pnd", "reason": "n_habite_pas"}),
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, pnd["state"].as_str()),
+        (StatusCode::CREATED, Some("pnd"))
+    );
     let no_key = api(&app, reqwest::Method::POST, &events, TOKEN)
         .json(&serde_json::json!({"type": "imprime"}))
         .send()
         .await
         .unwrap();
     assert_eq!(no_key.status(), StatusCode::BAD_REQUEST);
-    let unknown = api(&app, reqwest::Method::POST, "/api/provider/v1/plis/inconnu/events", TOKEN)
-        .header("Idempotency-Key", "k4")
-        .json(&serde_json::json!({"type": "imprime"}))
-        .send()
-        .await
-        .unwrap();
+    let unknown = api(
+        &app,
+        reqwest::Method::POST,
+        "/api/provider/v1/plis/inconnu/events",
+        TOKEN,
+    )
+    .header("Idempotency-Key", "k4")
+    .json(&serde_json::json!({"type": "imprime"}))
+    .send()
+    .await
+    .unwrap();
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 
     let history = ledger::events_of(&app.db, &pli_id).await.unwrap();
@@ -221,13 +373,23 @@ async fn a_worker_that_dies_leaves_its_job_to_another_and_nothing_is_done_twice(
 
     // Worker A claims the job and dies (it never completes it).
     let now = app.state.clock.now();
-    let claimed = ceres_store::jobs::claim(&app.db, "worker-a", now).await.unwrap();
+    let claimed = ceres_store::jobs::claim(&app.db, "worker-a", now)
+        .await
+        .unwrap();
     assert!(claimed.is_some());
     // Its lease holds: worker B finds nothing to do.
-    assert_eq!(pipeline::run_until_idle(&app.state, "worker-b").await.unwrap(), 0);
+    assert_eq!(
+        pipeline::run_until_idle(&app.state, "worker-b")
+            .await
+            .unwrap(),
+        0
+    );
     // Worker A had got as far as two documents before dying.
     pipeline::render_request(&app.state, &henri).await.unwrap();
-    sqlx::query("DELETE FROM pli").execute(app.db.pool()).await.unwrap();
+    sqlx::query("DELETE FROM pli")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
     sqlx::query("DELETE FROM print_document WHERE kind = 'livret'")
         .execute(app.db.pool())
         .await
@@ -237,16 +399,31 @@ async fn a_worker_that_dies_leaves_its_job_to_another_and_nothing_is_done_twice(
     // Once the lease has run out, B takes the job over and finishes it.
     app.clock
         .set(now + ceres_store::jobs::LEASE + jiff::SignedDuration::from_secs(1));
-    assert_eq!(pipeline::run_until_idle(&app.state, "worker-b").await.unwrap(), 1);
+    assert_eq!(
+        pipeline::run_until_idle(&app.state, "worker-b")
+            .await
+            .unwrap(),
+        1
+    );
     let after = ledger::documents_of(&app.db, &henri).await.unwrap();
     assert_eq!(after.len(), 3);
     for document in &before {
         let same = after.iter().find(|d| d.kind == document.kind).unwrap();
-        assert_eq!((&same.numero, &same.sha256), (&document.numero, &document.sha256));
+        assert_eq!(
+            (&same.numero, &same.sha256),
+            (&document.numero, &document.sha256)
+        );
     }
     assert_eq!(count(&app, "SELECT COUNT(*) FROM pli").await, 1);
     // The livret kept the number it was given the first time.
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM issued_document WHERE kind = 'livret'").await, 1);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM issued_document WHERE kind = 'livret'"
+        )
+        .await,
+        1
+    );
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM job WHERE state = 'done'").await,
         1,
@@ -278,22 +455,40 @@ async fn two_workers_share_the_jobs_and_every_request_ends_as_one_pli_in_one_lot
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a + b, admis.len(), "each job ran once");
     // Two lot builders at once: every pli in exactly one lot.
-    let (x, y) = tokio::join!(pipeline::build_lots(&app.state), pipeline::build_lots(&app.state));
+    let (x, y) = tokio::join!(
+        pipeline::build_lots(&app.state),
+        pipeline::build_lots(&app.state)
+    );
     x.unwrap();
     y.unwrap();
 
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM pli").await, admis.len() as i64);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM pli WHERE lot_id IS NULL").await, 0);
     assert_eq!(
-        count(&app, "SELECT CAST(COALESCE(SUM(pli_count), 0) AS BIGINT) FROM lot").await,
+        count(&app, "SELECT COUNT(*) FROM pli").await,
         admis.len() as i64
     );
-    let numbers: Vec<(String,)> = sqlx::query_as("SELECT numero FROM print_document WHERE numero IS NOT NULL")
-        .fetch_all(app.db.pool())
-        .await
-        .unwrap();
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM pli WHERE lot_id IS NULL").await,
+        0
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT CAST(COALESCE(SUM(pli_count), 0) AS BIGINT) FROM lot"
+        )
+        .await,
+        admis.len() as i64
+    );
+    let numbers: Vec<(String,)> =
+        sqlx::query_as("SELECT numero FROM print_document WHERE numero IS NOT NULL")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
     let unique: HashSet<&String> = numbers.iter().map(|(n,)| n).collect();
-    assert_eq!(unique.len(), numbers.len(), "no document number issued twice");
+    assert_eq!(
+        unique.len(),
+        numbers.len(),
+        "no document number issued twice"
+    );
     app.cleanup().await;
 }
 
@@ -301,20 +496,45 @@ async fn two_workers_share_the_jobs_and_every_request_ends_as_one_pli_in_one_lot
 async fn the_providers_operator_takes_a_lot_and_records_events_in_the_console() {
     let app = TestApp::spawn().await;
     request(&app, TUTORIAL, HENRI).await;
-    pipeline::run_until_idle(&app.state, "worker").await.unwrap();
+    pipeline::run_until_idle(&app.state, "worker")
+        .await
+        .unwrap();
     pipeline::build_lots(&app.state).await.unwrap();
-    let lot = ledger::lots_of(&app.db, ledger::DEFAULT_PROVIDER).await.unwrap().remove(0);
-    let pli = ledger::plis_of_lot(&app.db, &lot.id).await.unwrap().remove(0);
+    let lot = ledger::lots_of(&app.db, ledger::DEFAULT_PROVIDER)
+        .await
+        .unwrap()
+        .remove(0);
+    let pli = ledger::plis_of_lot(&app.db, &lot.id)
+        .await
+        .unwrap()
+        .remove(0);
     super::perimetre::add_provider_operator(&app).await;
     let operator = app.signed_in(super::perimetre::PROVIDER_EMAIL).await;
 
-    let lots = operator.get(app.url("/prestataire/lots")).send().await.unwrap().text().await.unwrap();
+    let lots = operator
+        .get(app.url("/prestataire/lots"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(lots.contains(&lot.id), "{lots}");
     let page_path = format!("/prestataire/lots/{}", lot.id);
-    let page = operator.get(app.url(&page_path)).send().await.unwrap().text().await.unwrap();
+    let page = operator
+        .get(app.url(&page_path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("BERTRAND"));
     assert!(page.contains("01-lettre-accompagnement.pdf"));
-    assert!(!page.contains("23/04/1981") && !page.contains("1981-04-23"), "no birth date");
+    assert!(
+        !page.contains("23/04/1981") && !page.contains("1981-04-23"),
+        "no birth date"
+    );
 
     let token = app.csrf_token(&operator).await;
     let events = app.url(&format!("/prestataire/plis/{}/evenements", pli.id));
@@ -325,17 +545,47 @@ async fn the_providers_operator_takes_a_lot_and_records_events_in_the_console() 
     };
     let missing_date = send(vec![("type", "poste"), ("key", "f0")]).await.unwrap();
     assert_eq!(missing_date.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(missing_date.text().await.unwrap().contains("Date de dépôt : à renseigner"));
+    assert!(
+        missing_date
+            .text()
+            .await
+            .unwrap()
+            .contains("Date de dépôt : à renseigner")
+    );
 
-    let printed = send(vec![("type", "imprime"), ("key", "f1")]).await.unwrap();
+    let printed = send(vec![("type", "imprime"), ("key", "f1")])
+        .await
+        .unwrap();
     assert_eq!(printed.status(), StatusCode::SEE_OTHER);
-    let first = operator.get(app.url(&page_path)).send().await.unwrap().text().await.unwrap();
+    let first = operator
+        .get(app.url(&page_path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(first.contains("Pli enregistré : Imprimé."), "{first}");
     // The same form sent twice (a double click): recorded once.
-    send(vec![("type", "imprime"), ("key", "f1")]).await.unwrap();
-    let second = operator.get(app.url(&page_path)).send().await.unwrap().text().await.unwrap();
+    send(vec![("type", "imprime"), ("key", "f1")])
+        .await
+        .unwrap();
+    let second = operator
+        .get(app.url(&page_path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(second.contains("déjà enregistré"), "{second}");
-    let posted = send(vec![("type", "poste"), ("date", "2026-12-04"), ("key", "f2")]).await.unwrap();
+    let posted = send(vec![
+        ("type", "poste"),
+        ("date", "2026-12-04"),
+        ("key", "f2"),
+    ])
+    .await
+    .unwrap();
     assert_eq!(posted.status(), StatusCode::SEE_OTHER);
 
     let history = ledger::events_of(&app.db, &pli.id).await.unwrap();
@@ -406,34 +656,71 @@ async fn killing_the_worker_at_any_moment_loses_nothing_and_does_nothing_twice()
             break;
         }
         // The dead worker's lease would expire in two minutes; the test does not wait.
-        sqlx::query("UPDATE job SET lease_owner = NULL, lease_until = NULL WHERE state = 'pending'")
-            .execute(app.db.pool())
-            .await
-            .unwrap();
+        sqlx::query(
+            "UPDATE job SET lease_owner = NULL, lease_until = NULL WHERE state = 'pending'",
+        )
+        .execute(app.db.pool())
+        .await
+        .unwrap();
     }
     let status = worker(true).wait().unwrap();
     assert!(status.success());
-    assert!(kills >= 3, "only {kills} workers were killed before they finished");
-    eprintln!("crash sweep: {kills} workers killed, {} requests", registered.len());
+    assert!(
+        kills >= 3,
+        "only {kills} workers were killed before they finished"
+    );
+    eprintln!(
+        "crash sweep: {kills} workers killed, {} requests",
+        registered.len()
+    );
 
     let requests = registered.len() as i64;
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM job WHERE kind = 'render_request' AND state = 'done'").await, requests);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM pli").await, requests);
-    assert_eq!(count(&app, "SELECT COUNT(DISTINCT print_request_id) FROM pli").await, requests);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM pli WHERE lot_id IS NULL").await, 0);
     assert_eq!(
-        count(&app, "SELECT CAST(COALESCE(SUM(pli_count), 0) AS BIGINT) FROM lot").await,
+        count(
+            &app,
+            "SELECT COUNT(*) FROM job WHERE kind = 'render_request' AND state = 'done'"
+        )
+        .await,
+        requests
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM pli").await, requests);
+    assert_eq!(
+        count(&app, "SELECT COUNT(DISTINCT print_request_id) FROM pli").await,
+        requests
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM pli WHERE lot_id IS NULL").await,
+        0
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT CAST(COALESCE(SUM(pli_count), 0) AS BIGINT) FROM lot"
+        )
+        .await,
         requests
     );
     // One number per numbered document: none issued twice, none left over.
     let issued = count(&app, "SELECT COUNT(*) FROM issued_document").await;
-    let recorded = count(&app, "SELECT COUNT(*) FROM print_document WHERE numero IS NOT NULL").await;
+    let recorded = count(
+        &app,
+        "SELECT COUNT(*) FROM print_document WHERE numero IS NOT NULL",
+    )
+    .await;
     assert_eq!(issued, recorded);
-    assert_eq!(count(&app, "SELECT COUNT(DISTINCT numero) FROM print_document WHERE numero IS NOT NULL").await, recorded);
-    let documents: Vec<(String, String)> = sqlx::query_as("SELECT file_key, sha256 FROM print_document")
-        .fetch_all(app.db.pool())
-        .await
-        .unwrap();
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(DISTINCT numero) FROM print_document WHERE numero IS NOT NULL"
+        )
+        .await,
+        recorded
+    );
+    let documents: Vec<(String, String)> =
+        sqlx::query_as("SELECT file_key, sha256 FROM print_document")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
     for (key, sha) in documents {
         let pdf = app.state.files.get(&key).await.unwrap();
         assert_eq!(ledger::sha256_hex(&pdf), sha, "{key}");
@@ -460,16 +747,41 @@ async fn r8_corsica_posts_to_the_candidate_mayotte_and_saint_pierre_to_their_dee
     let dreets_corse = ["DREETS de Corse", "2 chemin du Loretto", "20000 AJACCIO"];
     let places = [
         ("2A", "94", "2A004", "20000", "Ajaccio", Some(dreets_corse)),
-        ("976", "06", "97611", "97600", "Mamoudzou", Some(["DEETS de Mayotte", "BP 174", "97600 MAMOUDZOU"])),
-        ("975", "975", "97502", "97500", "Saint-Pierre", Some(["DCS de Saint-Pierre-et-Miquelon", "BP 4217", "97500 SAINT PIERRE"])),
+        (
+            "976",
+            "06",
+            "97611",
+            "97600",
+            "Mamoudzou",
+            Some(["DEETS de Mayotte", "BP 174", "97600 MAMOUDZOU"]),
+        ),
+        (
+            "975",
+            "975",
+            "97502",
+            "97500",
+            "Saint-Pierre",
+            Some([
+                "DCS de Saint-Pierre-et-Miquelon",
+                "BP 4217",
+                "97500 SAINT PIERRE",
+            ]),
+        ),
     ];
-    for (index, (departement, region, commune, postcode, ville, office)) in places.iter().enumerate() {
+    for (index, (departement, region, commune, postcode, ville, office)) in
+        places.iter().enumerate()
+    {
         if let Some(lines) = office {
             structures::insert_if_absent(
                 &app.db,
                 &Structure {
                     id: format!("office-{departement}"),
-                    kind: if *departement == "2A" { "dreets" } else { "deets" }.into(),
+                    kind: if *departement == "2A" {
+                        "dreets"
+                    } else {
+                        "deets"
+                    }
+                    .into(),
                     nom: lines[0].into(),
                     region_code: (*region).into(),
                     departement_code: (*departement != "2A").then(|| (*departement).into()),
@@ -549,9 +861,15 @@ async fn r8_corsica_posts_to_the_candidate_mayotte_and_saint_pierre_to_their_dee
             .unwrap();
         request(&app, &session, candidat).await;
     }
-    pipeline::run_until_idle(&app.state, "worker").await.unwrap();
+    pipeline::run_until_idle(&app.state, "worker")
+        .await
+        .unwrap();
     let failed = ceres_store::jobs::unfinished(&app.db).await.unwrap();
-    assert!(failed.is_empty(), "{:?}", failed.iter().map(|j| &j.last_error).collect::<Vec<_>>());
+    assert!(
+        failed.is_empty(),
+        "{:?}",
+        failed.iter().map(|j| &j.last_error).collect::<Vec<_>>()
+    );
     pipeline::build_lots(&app.state).await.unwrap();
 
     let pli_of = |departement: &str, index: i64| {
@@ -565,20 +883,48 @@ async fn r8_corsica_posts_to_the_candidate_mayotte_and_saint_pierre_to_their_dee
         }
     };
     let corsica = pli_of("2A", 0).await;
-    assert_eq!((corsica.destination.as_str(), corsica.territoire.as_deref()), ("candidat", None));
-    assert!(corsica.lines().iter().any(|l| l.contains("AJACCIO")), "{:?}", corsica.lines());
+    assert_eq!(
+        (corsica.destination.as_str(), corsica.territoire.as_deref()),
+        ("candidat", None)
+    );
+    assert!(
+        corsica.lines().iter().any(|l| l.contains("AJACCIO")),
+        "{:?}",
+        corsica.lines()
+    );
     let mayotte = pli_of("976", 1).await;
-    assert_eq!((mayotte.destination.as_str(), mayotte.territoire.as_deref()), ("deets", Some("976")));
-    assert_eq!(mayotte.lines().last().map(String::as_str), Some("97600 MAMOUDZOU"));
+    assert_eq!(
+        (mayotte.destination.as_str(), mayotte.territoire.as_deref()),
+        ("deets", Some("976"))
+    );
+    assert_eq!(
+        mayotte.lines().last().map(String::as_str),
+        Some("97600 MAMOUDZOU")
+    );
     let saint_pierre = pli_of("975", 2).await;
-    assert_eq!((saint_pierre.destination.as_str(), saint_pierre.territoire.as_deref()), ("deets", Some("975")));
+    assert_eq!(
+        (
+            saint_pierre.destination.as_str(),
+            saint_pierre.territoire.as_deref()
+        ),
+        ("deets", Some("975"))
+    );
     assert_eq!(saint_pierre.lines()[0], "DCS de Saint-Pierre-et-Miquelon");
     // In the lot, the DEETS plis come first, by territory, then the candidates'.
-    let lot = ledger::plis_of_lot(&app.db, mayotte.lot_id.as_deref().unwrap()).await.unwrap();
+    let lot = ledger::plis_of_lot(&app.db, mayotte.lot_id.as_deref().unwrap())
+        .await
+        .unwrap();
     let order: Vec<(&str, Option<&str>)> = lot
         .iter()
         .map(|p| (p.destination.as_str(), p.territoire.as_deref()))
         .collect();
-    assert_eq!(order, [("deets", Some("975")), ("deets", Some("976")), ("candidat", None)]);
+    assert_eq!(
+        order,
+        [
+            ("deets", Some("975")),
+            ("deets", Some("976")),
+            ("candidat", None)
+        ]
+    );
     app.cleanup().await;
 }

@@ -255,10 +255,7 @@ async fn an_administrator_sets_what_the_letters_print_and_the_change_is_traced()
         ("contact_nom", "Pôle certification"),
         ("telephone", "01 70 96 20 00"),
         ("courriel", "certification.idf@demo.ceres.fr"),
-        (
-            "entete",
-            "MINISTÈRE\nDU TRAVAIL ET\nDES SOLIDARITÉS",
-        ),
+        ("entete", "MINISTÈRE\nDU TRAVAIL ET\nDES SOLIDARITÉS"),
     ];
     let long_line =
         "DRIEETS Île-de-France, Unité régionale des certifications\n93300 Aubervilliers";

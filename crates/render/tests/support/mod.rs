@@ -34,7 +34,11 @@ pub fn parse_pgm(pgm: &[u8]) -> Grey {
         match (byte.is_ascii_whitespace(), start) {
             (false, None) => start = Some(i),
             (true, Some(s)) => {
-                fields.push(std::str::from_utf8(&pgm[s..i]).expect("ASCII header").to_owned());
+                fields.push(
+                    std::str::from_utf8(&pgm[s..i])
+                        .expect("ASCII header")
+                        .to_owned(),
+                );
                 start = None;
                 if fields.len() == 4 {
                     end = i + 1;
@@ -44,7 +48,11 @@ pub fn parse_pgm(pgm: &[u8]) -> Grey {
             _ => {}
         }
     }
-    assert_eq!(fields.first().map(String::as_str), Some("P5"), "not a binary PGM");
+    assert_eq!(
+        fields.first().map(String::as_str),
+        Some("P5"),
+        "not a binary PGM"
+    );
     assert_eq!(fields[3], "255", "8-bit grey levels expected");
     let width = fields[1].parse().expect("width");
     let height = fields[2].parse().expect("height");
@@ -56,4 +64,3 @@ pub fn parse_pgm(pgm: &[u8]) -> Grey {
         pixels,
     }
 }
-

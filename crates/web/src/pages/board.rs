@@ -96,10 +96,8 @@ pub async fn show_board(
     ];
 
     let chart_since = ceres_store::date_text(board_chart::first_monday(today, WEEKS));
-    let days =
-        board::print_progress_days(&state.db, &user.perimetre, &since, &chart_since).await?;
-    let weeks =
-        board_chart::weekly_points(today, WEEKS, days.remaining_now, &days.sent, &days.due);
+    let days = board::print_progress_days(&state.db, &user.perimetre, &since, &chart_since).await?;
+    let weeks = board_chart::weekly_points(today, WEEKS, days.remaining_now, &days.sent, &days.due);
     Ok(BoardPage {
         chrome: Chrome::of(&user),
         by_state,

@@ -170,7 +170,10 @@ mod tests {
         assert!(points.iter().all(|p| is_monday(p.monday)));
         assert_eq!(points[2].monday, date(2026, 11, 30));
         assert_eq!(
-            points.iter().map(|p| (p.sent, p.to_send)).collect::<Vec<_>>(),
+            points
+                .iter()
+                .map(|p| (p.sent, p.to_send))
+                .collect::<Vec<_>>(),
             [(0, 10), (2, 8), (3, 5)]
         );
         assert_eq!(points[2].label(), "semaine du 30/11/2026");

@@ -40,7 +40,10 @@ pub struct PliListPage {
 fn lines(rows: Vec<PliListRow>, detail: impl Fn(&str) -> &'static str) -> Vec<PliLine> {
     rows.into_iter()
         .map(|row| PliLine {
-            candidat: format!("{} {} (n° {})", row.nom_naissance, row.prenoms, row.candidat_id),
+            candidat: format!(
+                "{} {} (n° {})",
+                row.nom_naissance, row.prenoms, row.candidat_id
+            ),
             on: row
                 .at
                 .as_deref()
@@ -71,7 +74,9 @@ pub async fn list_pnd(
         date_column: "Retour enregistré le",
         detail_column: "Motif",
         empty: "Aucun pli non distribué à traiter.",
-        plis: lines(rows, |code| PndReason::from_code(code).map_or("", PndReason::label)),
+        plis: lines(rows, |code| {
+            PndReason::from_code(code).map_or("", PndReason::label)
+        }),
     })
 }
 
@@ -92,6 +97,8 @@ pub async fn list_stale(
         date_column: "Dernière nouvelle le",
         detail_column: "État",
         empty: "Aucun pli sans nouvelles.",
-        plis: lines(rows, |code| PliState::from_code(code).map_or("", PliState::label)),
+        plis: lines(rows, |code| {
+            PliState::from_code(code).map_or("", PliState::label)
+        }),
     })
 }

@@ -85,7 +85,10 @@ async fn lot_page(
             })
             .collect(),
         lot,
-        reasons: PndReason::ALL.iter().map(|r| (r.code(), r.label())).collect(),
+        reasons: PndReason::ALL
+            .iter()
+            .map(|r| (r.code(), r.label()))
+            .collect(),
         notice,
         error,
     })
@@ -144,7 +147,10 @@ pub async fn download_provider_document(
             document.file_key
         )));
     }
-    Ok(pdf_response(pdf, format!("attachment; filename=\"{file}\"")))
+    Ok(pdf_response(
+        pdf,
+        format!("attachment; filename=\"{file}\""),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -164,7 +170,15 @@ pub struct EventForm {
 /// What is wrong with an event form, in French; or the event's values.
 fn check_event(
     form: &EventForm,
-) -> Result<(PliEventKind, Option<String>, Option<String>, Option<PndReason>), String> {
+) -> Result<
+    (
+        PliEventKind,
+        Option<String>,
+        Option<String>,
+        Option<PndReason>,
+    ),
+    String,
+> {
     let kind = PliEventKind::from_code(&form.kind)
         .ok_or_else(|| "Choisissez ce qui est arrivé au pli.".to_owned())?;
     let date = match form.date.trim() {
@@ -232,7 +246,9 @@ pub async fn record_provider_event(
     .map_err(|_| AppError::Internal(format!("cannot record an event of pli {}", pli.id)))?;
     let notice = match outcome {
         EventOutcome::Recorded(state) => format!("Pli enregistré : {}.", state.label()),
-        EventOutcome::Replayed(_) => "Cet événement était déjà enregistré : rien n'a changé.".into(),
+        EventOutcome::Replayed(_) => {
+            "Cet événement était déjà enregistré : rien n'a changé.".into()
+        }
         EventOutcome::KeyReused => "Ce formulaire a déjà servi : rechargez la page.".into(),
         EventOutcome::Impossible(_) => {
             return refuse(impossible_message(kind)).await;

@@ -8,8 +8,8 @@ use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
 use super::{ApiError, Manifest, manifest};
-use crate::spreadsheet::inert;
 use crate::AppState;
+use crate::spreadsheet::inert;
 
 /// The most address lines a pli has (NF Z10-011: 7 abroad).
 const MAX_LINES: usize = 7;
@@ -18,7 +18,9 @@ const MAX_LINES: usize = 7;
 pub(crate) fn manifest_csv(manifest: &Manifest) -> Result<Vec<u8>, csv::Error> {
     let mut out = "\u{feff}".as_bytes().to_vec();
     {
-        let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(&mut out);
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .from_writer(&mut out);
         let mut header = vec![
             "lot".to_owned(),
             "position".to_owned(),
@@ -27,7 +29,11 @@ pub(crate) fn manifest_csv(manifest: &Manifest) -> Result<Vec<u8>, csv::Error> {
             "territoire".to_owned(),
         ];
         header.extend((1..=MAX_LINES).map(|n| format!("ligne_{n}")));
-        header.extend(["documents".to_owned(), "fichiers".to_owned(), "sha256".to_owned()]);
+        header.extend([
+            "documents".to_owned(),
+            "fichiers".to_owned(),
+            "sha256".to_owned(),
+        ]);
         writer.write_record(&header)?;
         for pli in &manifest.plis {
             let mut row = vec![
@@ -37,7 +43,9 @@ pub(crate) fn manifest_csv(manifest: &Manifest) -> Result<Vec<u8>, csv::Error> {
                 pli.destination.clone(),
                 pli.territoire.clone().unwrap_or_default(),
             ];
-            row.extend((0..MAX_LINES).map(|i| pli.address_lines.get(i).cloned().unwrap_or_default()));
+            row.extend(
+                (0..MAX_LINES).map(|i| pli.address_lines.get(i).cloned().unwrap_or_default()),
+            );
             row.push(pli.documents.len().to_string());
             row.push(
                 pli.documents
@@ -76,8 +84,9 @@ pub(super) async fn lot_zip(state: &AppState, lot: &LotRow) -> Result<Vec<u8>, A
         .map_err(|e| internal(e.to_string()))?;
     zip.write_all(&csv).map_err(|e| internal(e.to_string()))?;
     for pli in &manifest.plis {
-        let documents = ceres_store::ledger::documents_of(&state.db, &pli_request(state, &pli.id).await?)
-            .await?;
+        let documents =
+            ceres_store::ledger::documents_of(&state.db, &pli_request(state, &pli.id).await?)
+                .await?;
         for document in documents {
             let pdf = state.files.get(&document.file_key).await?;
             if ceres_store::ledger::sha256_hex(&pdf) != document.sha256 {

@@ -21,8 +21,6 @@ use serde_json::json;
 
 use crate::AppState;
 
-
-
 /// The OpenAPI document of this API.
 pub const OPENAPI: &str = include_str!("openapi.json");
 
@@ -44,7 +42,11 @@ impl ApiError {
     }
 
     fn not_found(what: &str) -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("no such {what}"))
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no such {what}"),
+        )
     }
 }
 
@@ -120,11 +122,7 @@ impl FromRequestParts<AppState> for Provider {
 
 /// `GET /api/provider/v1/openapi.json`
 pub async fn openapi() -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        OPENAPI,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
 
 #[derive(Serialize)]
@@ -326,7 +324,10 @@ pub async fn download_document(
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
             (header::ETAG, format!("\"{}\"", document.sha256)),
         ],
         pdf,
@@ -348,15 +349,29 @@ struct EventBody {
 }
 
 /// Checks an event's body; names what is wrong.
-fn parse_event(body: &[u8]) -> Result<(PliEventKind, Option<String>, Option<String>, Option<PndReason>), ApiError> {
-    let invalid = |message: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", message);
+fn parse_event(
+    body: &[u8],
+) -> Result<
+    (
+        PliEventKind,
+        Option<String>,
+        Option<String>,
+        Option<PndReason>,
+    ),
+    ApiError,
+> {
+    let invalid =
+        |message: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", message);
     let value: serde_json::Value = serde_json::from_slice(body)
         .map_err(|e| invalid(format!("the body is not a valid event: {e}")))?;
     if let Some(field) = value
         .as_object()
         .and_then(|fields| fields.iter().find(|(_, v)| v.is_null()))
     {
-        return Err(invalid(format!("{} may not be null: leave it out", field.0)));
+        return Err(invalid(format!(
+            "{} may not be null: leave it out",
+            field.0
+        )));
     }
     let body: EventBody = serde_json::from_value(value)
         .map_err(|e| invalid(format!("the body is not a valid event: {e}")))?;
@@ -373,7 +388,11 @@ fn parse_event(body: &[u8]) -> Result<(PliEventKind, Option<String>, Option<Stri
         (Some(date), PliEventKind::Poste) => {
             let shaped = date.len() == 10
                 && date.char_indices().all(|(i, c)| {
-                    if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() }
+                    if i == 4 || i == 7 {
+                        c == '-'
+                    } else {
+                        c.is_ascii_digit()
+                    }
                 });
             let parsed: jiff::civil::Date = date
                 .parse()
@@ -409,7 +428,9 @@ fn parse_event(body: &[u8]) -> Result<(PliEventKind, Option<String>, Option<Stri
     if let Some(number) = &tracking
         && (number.is_empty()
             || number.len() > 64
-            || !number.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+            || !number
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-'))
     {
         return Err(invalid(
             "tracking_number must have 1 to 64 letters, digits or hyphens".into(),
@@ -519,15 +540,29 @@ mod tests {
             (br#"{"type":"imprime","reason":"refuse"}"#, "only for pnd"),
             (br#"{"type":"poste","date":"04/12/2026"}"#, "04/12/2026"),
             (br#"{"type":"imprime","colour":"bleu"}"#, "colour"),
-            (br#"{"type":"imprime","date":"2026-12-04"}"#, "only for poste"),
+            (
+                br#"{"type":"imprime","date":"2026-12-04"}"#,
+                "only for poste",
+            ),
             (br#"{"type":"poste","date":"20261204"}"#, "20261204"),
-            (br#"{"type":"poste","date":"2026-12-04","tracking_number":" 1A"}"#, "hyphens"),
-            (br#"{"type":"poste","date":"2026-12-04","tracking_number":null}"#, "null"),
+            (
+                br#"{"type":"poste","date":"2026-12-04","tracking_number":" 1A"}"#,
+                "hyphens",
+            ),
+            (
+                br#"{"type":"poste","date":"2026-12-04","tracking_number":null}"#,
+                "null",
+            ),
             (b"not json", "not a valid event"),
         ] {
             let error = parse_event(body).unwrap_err();
             assert_eq!(error.status, StatusCode::UNPROCESSABLE_ENTITY);
-            assert!(error.message.contains(named), "{}: {}", named, error.message);
+            assert!(
+                error.message.contains(named),
+                "{}: {}",
+                named,
+                error.message
+            );
         }
     }
 

@@ -105,8 +105,6 @@ pub async fn retry_job(
         return Err(AppError::NotFound);
     }
     tracing::info!(user.id = %user.id, job.id = %id, "parked job retried by an administrator");
-    let _ = session
-        .insert(NOTICE_KEY, "La tâche est relancée.")
-        .await;
+    let _ = session.insert(NOTICE_KEY, "La tâche est relancée.").await;
     Ok(Redirect::to("/admin/impression"))
 }

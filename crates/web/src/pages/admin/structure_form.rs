@@ -146,7 +146,10 @@ fn lines_of(text: &str) -> Vec<String> {
 fn check_entete(lines: &[String]) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if lines.is_empty() {
-        errors.push(FieldError::new("entete", "En-tête des documents : à renseigner."));
+        errors.push(FieldError::new(
+            "entete",
+            "En-tête des documents : à renseigner.",
+        ));
     } else if lines.len() > MAX_ENTETE_LINES {
         errors.push(FieldError::new(
             "entete",
@@ -459,7 +462,10 @@ mod tests {
     fn the_ministry_block_is_required_and_short_enough_for_the_documents() {
         assert_eq!(
             check_entete(&[]),
-            [FieldError::new("entete", "En-tête des documents : à renseigner.")]
+            [FieldError::new(
+                "entete",
+                "En-tête des documents : à renseigner."
+            )]
         );
         let long = "M".repeat(61);
         assert_eq!(

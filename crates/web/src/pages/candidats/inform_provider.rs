@@ -51,7 +51,11 @@ pub async fn inform_provider(
         Field::Ville,
         Field::AdressePays,
     ];
-    if report.errors.iter().any(|issue| address_fields.contains(&issue.field)) {
+    if report
+        .errors
+        .iter()
+        .any(|issue| address_fields.contains(&issue.field))
+    {
         refusals.push(
             "L'adresse du candidat ne respecte pas la norme postale : corrigez-la dans le \
              module « Candidats » avant d'informer l'Afpa."
@@ -86,5 +90,9 @@ pub async fn inform_provider(
         )
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(Redirect::to(&format!("/sessions/{}/candidats/{}", context.session.id, row.id)).into_response())
+    Ok(Redirect::to(&format!(
+        "/sessions/{}/candidats/{}",
+        context.session.id, row.id
+    ))
+    .into_response())
 }

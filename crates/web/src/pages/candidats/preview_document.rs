@@ -28,7 +28,8 @@ pub async fn preview_document(
         .as_deref()
         .and_then(Resultat::from_code);
     let ccps_obtenus = context.candidat().ccps_obtenus.split_whitespace().count();
-    let receives_it = resultat.is_some_and(|r| documents_for(context.nature(), r, ccps_obtenus).contains(&kind));
+    let receives_it =
+        resultat.is_some_and(|r| documents_for(context.nature(), r, ccps_obtenus).contains(&kind));
     if !context.session_allows_documents() || !receives_it {
         return Err(AppError::NotFound);
     }

@@ -204,7 +204,10 @@ impl ReviewContext {
                     french::short_date(last_on)
                 )
             }),
-            motifs: DuplicataMotif::ALL.iter().map(|m| (m.code(), m.label())).collect(),
+            motifs: DuplicataMotif::ALL
+                .iter()
+                .map(|m| (m.code(), m.label()))
+                .collect(),
         })
     }
 
@@ -286,7 +289,11 @@ fn short_instant(at: &str) -> String {
 fn event_line(event: &PliEventRow) -> String {
     let label = PliEventKind::from_code(&event.kind).map_or("Événement", PliEventKind::label);
     let mut line = format!("{} — {label}", short_instant(&event.recorded_at));
-    if let Some(on) = event.occurred_on.as_deref().and_then(|d| ceres_store::parse_date(d).ok()) {
+    if let Some(on) = event
+        .occurred_on
+        .as_deref()
+        .and_then(|d| ceres_store::parse_date(d).ok())
+    {
         line.push_str(&format!(", déposé le {}", french::short_date(on)));
     }
     if let Some(tracking) = &event.tracking_number {

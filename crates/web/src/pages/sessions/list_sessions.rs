@@ -186,7 +186,11 @@ fn facet(
             .map(|v| {
                 let is_chosen = chosen == Some(v.value.as_str());
                 FacetLink {
-                    label: if v.label.is_empty() { empty_label.to_owned() } else { v.label.clone() },
+                    label: if v.label.is_empty() {
+                        empty_label.to_owned()
+                    } else {
+                        v.label.clone()
+                    },
                     count: v.count,
                     chosen: is_chosen,
                     href: params.href(
@@ -215,14 +219,20 @@ pub async fn list_sessions(
     let mut filters = Vec::new();
     if let Some(state_code) = &query.state {
         let label = SessionState::from_code(state_code).map_or(state_code.as_str(), |s| s.label());
-        filters.push((format!("État : {label}"), params.href("/sessions", &[("etat", None), ("page", None)])));
+        filters.push((
+            format!("État : {label}"),
+            params.href("/sessions", &[("etat", None), ("page", None)]),
+        ));
     }
     if let Some(progress) = query.progress {
         let label = match progress {
             PrintProgress::NoneSent => "aucune demande d'impression envoyée",
             PrintProgress::PartSent => "une partie des demandes d'impression envoyées",
         };
-        filters.push((label.to_owned(), params.href("/sessions", &[("impression", None), ("page", None)])));
+        filters.push((
+            label.to_owned(),
+            params.href("/sessions", &[("impression", None), ("page", None)]),
+        ));
     }
     if let Some(since) = &query.since {
         filters.push((
@@ -232,9 +242,30 @@ pub async fn list_sessions(
     }
 
     let facets = vec![
-        facet("CPC", "cpc", &result.cpc, query.cpc.as_deref(), &params, "Non renseignée"),
-        facet("Titre professionnel", "titre", &result.titres, query.titre.as_deref(), &params, "—"),
-        facet("Centre", "centre", &result.centres, query.centre.as_deref(), &params, "—"),
+        facet(
+            "CPC",
+            "cpc",
+            &result.cpc,
+            query.cpc.as_deref(),
+            &params,
+            "Non renseignée",
+        ),
+        facet(
+            "Titre professionnel",
+            "titre",
+            &result.titres,
+            query.titre.as_deref(),
+            &params,
+            "—",
+        ),
+        facet(
+            "Centre",
+            "centre",
+            &result.centres,
+            query.centre.as_deref(),
+            &params,
+            "—",
+        ),
     ];
     let sorts = [Sort::NewestFirst, Sort::OldestFirst, Sort::ByCode]
         .into_iter()
@@ -246,7 +277,10 @@ pub async fn list_sessions(
             };
             (
                 label,
-                params.href("/sessions", &[("tri", Some(sort.code().to_owned())), ("page", None)]),
+                params.href(
+                    "/sessions",
+                    &[("tri", Some(sort.code().to_owned())), ("page", None)],
+                ),
                 sort == query.sort,
             )
         })
@@ -275,7 +309,14 @@ pub async fn list_sessions(
 
 /// The columns of an export.
 const EXPORT_HEADER: [&str; 9] = [
-    "Session", "Code TP", "RNCP", "Titre professionnel", "Centre", "Début", "Fin", "État",
+    "Session",
+    "Code TP",
+    "RNCP",
+    "Titre professionnel",
+    "Centre",
+    "Début",
+    "Fin",
+    "État",
     "Candidats",
 ];
 
@@ -314,7 +355,10 @@ fn download(content_type: &str, file: &str, bytes: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         bytes,
@@ -332,7 +376,9 @@ pub async fn export_sessions(
     let rows = export_rows(&state, &user, &params).await?;
     let mut out = "\u{feff}".as_bytes().to_vec();
     {
-        let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(&mut out);
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .from_writer(&mut out);
         let error = |e: csv::Error| AppError::Internal(e.to_string());
         writer.write_record(EXPORT_HEADER).map_err(error)?;
         for (cells, candidats) in &rows {
@@ -340,7 +386,9 @@ pub async fn export_sessions(
             let record = cells.iter().map(|c| inert(c)).chain(std::iter::once(count));
             writer.write_record(record).map_err(error)?;
         }
-        writer.flush().map_err(|e| AppError::Internal(e.to_string()))?;
+        writer
+            .flush()
+            .map_err(|e| AppError::Internal(e.to_string()))?;
     }
     Ok(download("text/csv; charset=utf-8", "sessions.csv", out))
 }
@@ -366,9 +414,13 @@ pub async fn export_sessions_xlsx(
     for (index, (cells, candidats)) in rows.iter().enumerate() {
         let line = index as u32 + 1;
         for (column, cell) in cells.iter().enumerate() {
-            sheet.write_string(line, column as u16, cell).map_err(error)?;
+            sheet
+                .write_string(line, column as u16, cell)
+                .map_err(error)?;
         }
-        sheet.write_number(line, 8, *candidats as f64).map_err(error)?;
+        sheet
+            .write_number(line, 8, *candidats as f64)
+            .map_err(error)?;
     }
     sheet.autofit();
     let bytes = workbook.save_to_buffer().map_err(error)?;
