@@ -566,15 +566,6 @@ pub async fn pli_of_event(db: &Db, event_id: &str) -> Result<Option<String>, Sto
     Ok(found.map(|(id,)| id))
 }
 
-/// The print request a pli carries.
-pub async fn request_of_pli(db: &Db, pli_id: &str) -> Result<Option<String>, StoreError> {
-    let found: Option<(String,)> = sqlx::query_as("SELECT print_request_id FROM pli WHERE id = $1")
-        .bind(pli_id)
-        .fetch_optional(db.pool())
-        .await?;
-    Ok(found.map(|(id,)| id))
-}
-
 /// An event of a pli's history.
 #[derive(Debug, Clone, FromRow)]
 pub struct PliEventRow {
@@ -630,7 +621,8 @@ pub async fn record_event(
     now: Timestamp,
 ) -> Result<EventOutcome, StoreError> {
     let at = timestamp_text(now);
-    let key = format!("{}:{}", event.actor_scope(), event.idempotency_key);
+    // Keys are scoped by who sent them, so two providers' keys never collide.
+    let key = format!("{}:{}", event.actor, event.idempotency_key);
     let mut tx = db.begin_write().await?;
 
     let earlier: Option<(String, String)> =
@@ -723,13 +715,6 @@ pub async fn record_event(
     tx.commit().await?;
     tracing::info!(pli.id = %pli.id, event = event.kind.code(), "pli event recorded");
     Ok(EventOutcome::Recorded(next))
-}
-
-impl NewPliEvent<'_> {
-    /// Keys are scoped by who sent them, so two providers' keys never collide.
-    fn actor_scope(&self) -> &str {
-        self.actor
-    }
 }
 
 /// Issues a new API token for a provider; answers the token, shown once and kept only as

@@ -43,6 +43,13 @@ impl FileStore {
         Ok(())
     }
 
+    /// Reads a file back if its bytes still have the SHA-256 recorded for them; `None` when
+    /// they do not (the caller refuses to serve it).
+    pub async fn get_verified(&self, key: &str, sha256: &str) -> Result<Option<Vec<u8>>, AppError> {
+        let bytes = self.get(key).await?;
+        Ok((ceres_store::ledger::sha256_hex(&bytes) == sha256).then_some(bytes))
+    }
+
     /// Reads a file back.
     pub async fn get(&self, key: &str) -> Result<Vec<u8>, AppError> {
         let path = object_store::path::Path::parse(key)

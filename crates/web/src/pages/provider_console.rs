@@ -135,18 +135,19 @@ pub async fn download_provider_document(
     let pli = ledger::pli_of_provider(&state.db, &operator.provider, &pli_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let document = ledger::documents_of(&state.db, &pli.print_request_id)
+    let document = crate::provider_api::find_document(&state, &pli, &file)
         .await?
-        .into_iter()
-        .find(|d| format!("{:02}-{}.pdf", d.position, d.kind) == file)
         .ok_or(AppError::NotFound)?;
-    let pdf = state.files.get(&document.file_key).await?;
-    if ledger::sha256_hex(&pdf) != document.sha256 {
+    let Some(pdf) = state
+        .files
+        .get_verified(&document.file_key, &document.sha256)
+        .await?
+    else {
         return Err(AppError::Internal(format!(
             "stored file {} does not match its SHA-256",
             document.file_key
         )));
-    }
+    };
     Ok(pdf_response(
         pdf,
         format!("attachment; filename=\"{file}\""),

@@ -84,22 +84,18 @@ pub(super) async fn lot_zip(state: &AppState, lot: &LotRow) -> Result<Vec<u8>, A
         .map_err(|e| internal(e.to_string()))?;
     zip.write_all(&csv).map_err(|e| internal(e.to_string()))?;
     for pli in &manifest.plis {
-        let documents =
-            ceres_store::ledger::documents_of(&state.db, &pli_request(state, &pli.id).await?)
-                .await?;
-        for document in documents {
-            let pdf = state.files.get(&document.file_key).await?;
-            if ceres_store::ledger::sha256_hex(&pdf) != document.sha256 {
+        for document in &pli.documents {
+            let Some(pdf) = state
+                .files
+                .get_verified(&document.file_key, &document.sha256)
+                .await?
+            else {
                 return Err(internal(format!(
                     "stored file {} does not match its SHA-256",
                     document.file_key
                 )));
-            }
-            let name = format!(
-                "{}/{}",
-                folder(pli.position, &pli.id),
-                super::document_file(document.position, &document.kind)
-            );
+            };
+            let name = format!("{}/{}", folder(pli.position, &pli.id), document.file);
             zip.start_file(name, options)
                 .map_err(|e| internal(e.to_string()))?;
             zip.write_all(&pdf).map_err(|e| internal(e.to_string()))?;
@@ -107,13 +103,6 @@ pub(super) async fn lot_zip(state: &AppState, lot: &LotRow) -> Result<Vec<u8>, A
     }
     let cursor = zip.finish().map_err(|e| internal(e.to_string()))?;
     Ok(cursor.into_inner())
-}
-
-/// The print request of a pli.
-async fn pli_request(state: &AppState, pli_id: &str) -> Result<String, ApiError> {
-    ceres_store::ledger::request_of_pli(&state.db, pli_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("pli"))
 }
 
 #[cfg(test)]

@@ -164,6 +164,9 @@ pub(crate) struct ManifestDocument {
     pub size_bytes: i64,
     pub file: String,
     pub url: String,
+    /// Where the file is in the file store; not for the provider.
+    #[serde(skip)]
+    pub file_key: String,
 }
 
 /// One pli of a lot's manifest.
@@ -192,6 +195,18 @@ fn document_file(position: i64, kind: &str) -> String {
     format!("{position:02}-{kind}.pdf")
 }
 
+/// The document of a pli that the manifest names `file`, if there is one.
+pub(crate) async fn find_document(
+    state: &AppState,
+    pli: &PliRow,
+    file: &str,
+) -> Result<Option<ledger::PrintDocument>, ceres_store::StoreError> {
+    Ok(ledger::documents_of(&state.db, &pli.print_request_id)
+        .await?
+        .into_iter()
+        .find(|d| document_file(d.position, &d.kind) == file))
+}
+
 pub(crate) async fn manifest(state: &AppState, lot: &LotRow) -> Result<Manifest, ApiError> {
     let mut plis = Vec::new();
     for pli in ledger::plis_of_lot(&state.db, &lot.id).await? {
@@ -208,6 +223,7 @@ pub(crate) async fn manifest(state: &AppState, lot: &LotRow) -> Result<Manifest,
                     sha256: d.sha256,
                     size_bytes: d.size_bytes,
                     file,
+                    file_key: d.file_key,
                 }
             })
             .collect();
@@ -307,20 +323,21 @@ pub async fn download_document(
     Path((pli_id, file)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let pli = pli_of(&state, &provider, &pli_id).await?;
-    let document = ledger::documents_of(&state.db, &pli.print_request_id)
+    let document = find_document(&state, &pli, &file)
         .await?
-        .into_iter()
-        .find(|d| document_file(d.position, &d.kind) == file)
         .ok_or_else(|| ApiError::not_found("document"))?;
-    let pdf = state.files.get(&document.file_key).await?;
-    if ledger::sha256_hex(&pdf) != document.sha256 {
+    let Some(pdf) = state
+        .files
+        .get_verified(&document.file_key, &document.sha256)
+        .await?
+    else {
         tracing::error!(pli.id = %pli.id, file = %document.file_key, "stored PDF does not match its SHA-256");
         return Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "corrupt_file",
             "the stored file does not match its SHA-256; it is not served",
         ));
-    }
+    };
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
