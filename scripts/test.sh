@@ -7,7 +7,9 @@
 #   4. cargo test --workspace on SQLite (the default), then again on PostgreSQL;
 #   5. the browser tests in Chromium (tests/e2e/) with the binary `cargo test` built;
 #   6. the provider's API tested from its OpenAPI document by schemathesis (PyPI, in a
-#      virtualenv under $HOME/.cache).
+#      virtualenv under $HOME/.cache);
+#   7. the pipeline's tests again with the files on an S3-compatible storage (moto's
+#      server, PyPI, same virtualenv).
 #
 # Runs as root on Debian with Rust and Node.js 20 (elsewhere, apt-get goes through sudo).
 # Settings, all optional:
@@ -84,5 +86,8 @@ echo "screenshots and server log: $E2E_ARTIFACTS"
 section "The provider's API from its OpenAPI document (schemathesis)"
 export CERES_VENV=${CERES_VENV:-$HOME/.cache/ceres-venv}
 tests/provider-api/run.sh "$CERES_BIN"
+
+section "The pipeline with its files on an S3-compatible storage (moto)"
+tests/object-store/run.sh
 
 section "All tests passed"

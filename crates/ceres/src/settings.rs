@@ -26,6 +26,9 @@ pub struct Settings {
     /// `CERES_FILES_DIR`: the folder of the rendered print versions (default: `fichiers` in
     /// the data folder).
     pub files_dir: PathBuf,
+    /// `CERES_FILES_URL`: an S3-compatible bucket for the rendered print versions instead
+    /// of the folder, `s3://bucket` or `s3://bucket/folder`, with the `AWS_*` variables.
+    pub files_url: Option<String>,
     /// `CERES_SMTP_URL`: the SMTP server of the notifications, in lettre's URL format
     /// (`smtp://relay:25`, `smtps://user:password@host:465`). Default: none, messages are
     /// written as `.eml` files into `courriels` in the data folder. Never printed.
@@ -52,6 +55,7 @@ impl std::fmt::Debug for Settings {
             .field("public_url", &self.public_url)
             .field("oidc", &self.oidc)
             .field("files_dir", &self.files_dir)
+            .field("files_url", &self.files_url)
             .field("cutoff_hour", &self.cutoff_hour)
             .field("smtp_url", &self.smtp_url.as_ref().map(|_| "…"))
             .field("mail_from", &self.mail_from)
@@ -63,6 +67,10 @@ impl std::fmt::Debug for Settings {
 impl Settings {
     /// The file store of the rendered documents.
     pub fn file_store(&self) -> anyhow::Result<ceres_web::files::FileStore> {
+        if let Some(url) = &self.files_url {
+            return ceres_web::files::FileStore::s3(url)
+                .map_err(|e| anyhow::anyhow!("CERES_FILES_URL: {e}"));
+        }
         ceres_web::files::FileStore::local(&self.files_dir).map_err(|e| {
             anyhow::anyhow!(
                 "cannot open the file store {}: {e}",
@@ -127,6 +135,9 @@ impl Settings {
             .ok()
             .filter(|dir| !dir.trim().is_empty())
             .map_or_else(|| data_dir.join("fichiers"), PathBuf::from);
+        let files_url = std::env::var("CERES_FILES_URL")
+            .ok()
+            .filter(|url| !url.trim().is_empty());
         let cutoff_hour = match std::env::var("CERES_LOT_CUTOFF_HOUR") {
             Ok(text) => match text.trim().parse::<i8>() {
                 Ok(hour) if (0..24).contains(&hour) => hour,
@@ -154,6 +165,7 @@ impl Settings {
             smtp_url,
             mail_from,
             files_dir,
+            files_url,
             cutoff_hour,
             database_url,
             data_dir,

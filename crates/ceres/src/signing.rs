@@ -74,6 +74,7 @@ mod tests {
             public_url: "http://127.0.0.1:8080".to_owned(),
             oidc: None,
             files_dir: dir.join("fichiers"),
+            files_url: None,
             cutoff_hour: 18,
             smtp_url: None,
             clock_offset_days: 0,

@@ -49,6 +49,8 @@ struct TestApp {
     sqlite_dir: Option<std::path::PathBuf>,
     /// The file store's folder.
     files_dir: std::path::PathBuf,
+    /// The bucket folder of this app's files when the tests run against an object storage.
+    files_url: Option<String>,
     /// Where the notifications are written.
     mail_dir: std::path::PathBuf,
 }
@@ -97,6 +99,17 @@ impl TestApp {
         let address = listener.local_addr().unwrap();
         let base = format!("http://{address}");
         let files_dir = std::env::temp_dir().join(format!("ceres-files-{unique}"));
+        // `CERES_TEST_FILES_URL=s3://bucket` (with the `AWS_*` variables) runs the tests
+        // against an S3-compatible storage, one folder per app; scripts/test.sh does so
+        // with a local server.
+        let files_url = std::env::var("CERES_TEST_FILES_URL")
+            .ok()
+            .filter(|url| !url.is_empty())
+            .map(|url| format!("{}/{unique}", url.trim_end_matches('/')));
+        let files = match &files_url {
+            Some(url) => ceres_web::files::FileStore::s3(url).expect("object storage"),
+            None => ceres_web::files::FileStore::local(&files_dir).expect("file store"),
+        };
         let mail_dir = std::env::temp_dir().join(format!("ceres-mail-{unique}"));
         let state = ceres::app_state(
             db.clone(),
@@ -104,7 +117,7 @@ impl TestApp {
             false,
             SigningSecret::from_seed([42; 32]),
             "http://ceres.test",
-            ceres_web::files::FileStore::local(&files_dir).expect("file store"),
+            files,
             ceres_web::mail::Mailer::folder(&mail_dir, "CERES <ceres@example.test>")
                 .expect("mail folder"),
         );
@@ -121,6 +134,7 @@ impl TestApp {
             postgres,
             sqlite_dir,
             files_dir,
+            files_url,
             mail_dir,
         }
     }

@@ -140,6 +140,42 @@ impl Renderer {
         })
     }
 
+    /// Puts the PDFs of one envelope into one PDF, in the given order, every page as it is
+    /// (embedded, not redrawn): what the provider's inserter takes, one file per pli.
+    /// `ident` names the pli; the same parts give the same bytes.
+    pub fn merge_pli(&self, ident: &str, parts: &[PliPart<'_>]) -> Result<Vec<u8>, RenderError> {
+        const KIND: &str = "pli";
+        let data = PliData {
+            title: ident,
+            documents: parts
+                .iter()
+                .enumerate()
+                .map(|(index, part)| PliDocument {
+                    path: world::pli_document_path(index),
+                    pages: part.pages,
+                })
+                .collect(),
+        };
+        let world = DocumentWorld::pli(
+            &self.assets,
+            serde_json::to_vec(&data)?,
+            parts.iter().map(|part| part.pdf.to_vec()).collect(),
+        );
+        let expected = parts.iter().map(|part| part.pages).sum();
+        let document = compile(&world, KIND, expected)?;
+        let options = PdfOptions {
+            ident: Smart::Custom(format!("ceres/pli/{ident}")),
+            creator: Smart::Custom(Some("ceres".to_owned())),
+            ..PdfOptions::default()
+        };
+        let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| RenderError::Export {
+            kind: KIND,
+            diagnostics: diagnostics::describe(&world, &errors),
+        });
+        self.evict_cache_now_and_then();
+        pdf
+    }
+
     /// Drops old entries of Typst's global memoisation cache every [`EVICT_EVERY`] documents,
     /// so a long-running process keeps a flat memory footprint.
     fn evict_cache_now_and_then(&self) {
@@ -152,10 +188,37 @@ impl Renderer {
 
 /// How many pages a document has: the printed livret has its front page (R2).
 fn expected_pages(model: &DocumentModel) -> usize {
-    match (model.kind, model.version.is_printed()) {
+    pages_of(model.kind, model.version.is_printed())
+}
+
+/// How many pages the print version of a kind of document has.
+pub fn printed_pages(kind: DocumentKind) -> usize {
+    pages_of(kind, true)
+}
+
+fn pages_of(kind: DocumentKind, printed: bool) -> usize {
+    match (kind, printed) {
         (DocumentKind::Livret, true) => 2,
         _ => 1,
     }
+}
+
+/// One PDF of a pli, with its number of pages.
+pub struct PliPart<'a> {
+    pub pdf: &'a [u8],
+    pub pages: usize,
+}
+
+#[derive(serde::Serialize)]
+struct PliData<'a> {
+    title: &'a str,
+    documents: Vec<PliDocument>,
+}
+
+#[derive(serde::Serialize)]
+struct PliDocument {
+    path: String,
+    pages: usize,
 }
 
 /// The QR code of a verification address, as SVG, without its quiet zone (the template

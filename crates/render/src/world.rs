@@ -20,8 +20,11 @@ const DATA_PATH: &str = "/data.json";
 /// Virtual path of the QR code of the verification code, on numbered printed documents.
 const QR_PATH: &str = "/verification-qr.svg";
 
+/// The template that puts the PDFs of one envelope one after the other.
+const PLI_TEMPLATE: &str = "/templates/pli.typ";
+
 /// Templates embedded at compile time, with their virtual paths.
-const TEMPLATES: [(&str, &str); 6] = [
+const TEMPLATES: [(&str, &str); 7] = [
     (
         "/templates/common.typ",
         include_str!("../templates/common.typ"),
@@ -46,6 +49,7 @@ const TEMPLATES: [(&str, &str); 6] = [
         "/templates/attestation-reussite.typ",
         include_str!("../templates/attestation-reussite.typ"),
     ),
+    (PLI_TEMPLATE, include_str!("../templates/pli.typ")),
 ];
 
 /// What every document shares: standard library, fonts, parsed templates. Built once.
@@ -90,10 +94,16 @@ impl Assets {
 
 /// Interns a virtual path of the project root.
 ///
-/// Only called with the constant paths above, which are valid virtual paths.
+/// Only called with the constant paths above and [`pli_document_path`], which are valid
+/// virtual paths.
 fn file_id(path: &str) -> FileId {
     let vpath = VirtualPath::new(path).expect("embedded template paths are valid");
     RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+/// Virtual path of the `index`th PDF of a pli, as the pli's data names it.
+pub(crate) fn pli_document_path(index: usize) -> String {
+    format!("/pli/{index}.pdf")
 }
 
 /// The world of one document: the shared assets plus this document's data.
@@ -102,6 +112,8 @@ pub(crate) struct DocumentWorld<'a> {
     main: FileId,
     data: Bytes,
     qr: Option<Bytes>,
+    /// The PDFs a pli puts together, at [`pli_document_path`].
+    pdfs: Vec<(FileId, Bytes)>,
 }
 
 impl<'a> DocumentWorld<'a> {
@@ -112,6 +124,23 @@ impl<'a> DocumentWorld<'a> {
             main: Assets::main_of(kind),
             data: Bytes::new(data),
             qr: None,
+            pdfs: Vec::new(),
+        }
+    }
+
+    /// A world whose main file lays out the given PDFs one after the other; `data` says
+    /// how many pages each has.
+    pub(crate) fn pli(assets: &'a Assets, data: Vec<u8>, pdfs: Vec<Vec<u8>>) -> Self {
+        Self {
+            assets,
+            main: file_id(PLI_TEMPLATE),
+            data: Bytes::new(data),
+            qr: None,
+            pdfs: pdfs
+                .into_iter()
+                .enumerate()
+                .map(|(index, pdf)| (file_id(&pli_document_path(index)), Bytes::new(pdf)))
+                .collect(),
         }
     }
 
@@ -138,7 +167,10 @@ impl World for DocumentWorld<'_> {
     fn source(&self, id: FileId) -> FileResult<Source> {
         match self.assets.sources.iter().find(|source| source.id() == id) {
             Some(source) => Ok(source.clone()),
-            None if id == self.assets.data_id || id == self.assets.qr_id => {
+            None if id == self.assets.data_id
+                || id == self.assets.qr_id
+                || self.pdfs.iter().any(|(pdf, _)| *pdf == id) =>
+            {
                 Err(FileError::NotSource)
             }
             None => Err(not_found(id)),
@@ -151,6 +183,9 @@ impl World for DocumentWorld<'_> {
         }
         if id == self.assets.qr_id {
             return self.qr.clone().ok_or_else(|| not_found(id));
+        }
+        if let Some((_, pdf)) = self.pdfs.iter().find(|(pdf, _)| *pdf == id) {
+            return Ok(pdf.clone());
         }
         self.source(id)
             .map(|source| Bytes::from_string(source.text().to_owned()))

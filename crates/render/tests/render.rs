@@ -844,3 +844,59 @@ fn printed_diplomas_and_livrets_carry_their_number_and_a_qr_code_of_the_verifica
         assert!(qr_codes(&preview).is_empty(), "{kind:?}");
     }
 }
+
+#[test]
+fn a_pli_puts_its_documents_in_one_pdf_in_envelope_order() {
+    let letter = render(&tutorial_model(
+        DocumentKind::LettreAccompagnement,
+        Impression,
+    ));
+    let diploma = render(&tutorial_model(DocumentKind::Diplome, Impression));
+    let livret = render(&tutorial_model(DocumentKind::Livret, Impression));
+    let parts = [
+        ceres_render::PliPart {
+            pdf: &letter,
+            pages: ceres_render::printed_pages(DocumentKind::LettreAccompagnement),
+        },
+        ceres_render::PliPart {
+            pdf: &diploma,
+            pages: ceres_render::printed_pages(DocumentKind::Diplome),
+        },
+        ceres_render::PliPart {
+            pdf: &livret,
+            pages: ceres_render::printed_pages(DocumentKind::Livret),
+        },
+    ];
+    let pli = RENDERER
+        .merge_pli("PLI-1", &parts)
+        .unwrap_or_else(|error| panic!("merging failed: {error}"));
+    assert_a4_pages(&pli, 4);
+
+    // Each page carries the text of its document, the letter first, the livret's two
+    // pages last: embedded as they were printed, text included.
+    let page = |n: usize| {
+        normalise(&poppler(
+            "pdftotext",
+            &["-f", &n.to_string(), "-l", &n.to_string(), "-layout"],
+            &pli,
+        ))
+    };
+    assert_eq!(page(1), pdf_text(&letter));
+    assert_eq!(page(2), pdf_text(&diploma));
+    assert_eq!(
+        normalise(&format!("{} {}", page(3), page(4))),
+        pdf_text(&livret)
+    );
+    // The same parts give the same bytes.
+    assert_eq!(RENDERER.merge_pli("PLI-1", &parts).ok(), Some(pli));
+}
+
+#[test]
+fn a_pli_whose_parts_have_fewer_pages_than_said_is_refused() {
+    let diploma = render(&tutorial_model(DocumentKind::Diplome, Impression));
+    let parts = [ceres_render::PliPart {
+        pdf: &diploma,
+        pages: 2,
+    }];
+    assert!(RENDERER.merge_pli("PLI-2", &parts).is_err());
+}

@@ -42,8 +42,8 @@ use crate::pages::health::check_health;
 use crate::pages::oidc_sign_in::{finish_oidc_sign_in, start_oidc_sign_in};
 use crate::pages::pnd::{list_pnd, list_stale};
 use crate::pages::provider_console::{
-    acknowledge_provider_lot, download_provider_document, list_provider_lots,
-    record_provider_event, show_provider_lot,
+    acknowledge_provider_lot, download_provider_document, download_provider_pli,
+    list_provider_lots, record_provider_event, show_provider_lot,
 };
 use crate::pages::sessions::{
     list_sessions::{export_sessions, export_sessions_xlsx, list_sessions},
@@ -53,7 +53,8 @@ use crate::pages::sign_in::{show_sign_in, sign_in};
 use crate::pages::sign_out::sign_out;
 use crate::pages::verify_document::{show_verify_form, verify_document};
 use crate::provider_api::{
-    acknowledge_lot, download_document, download_lot, list_lots, openapi, post_event, show_lot,
+    acknowledge_lot, download_document, download_lot, download_pli, list_lots, openapi, post_event,
+    show_lot,
 };
 use crate::security_headers::add_security_headers;
 use crate::session_store::DbSessionStore;
@@ -188,6 +189,7 @@ fn routes() -> Routes {
             "/prestataire/plis/{pli_id}/documents/{file}",
             download_provider_document,
         )
+        .get("/prestataire/plis/{pli_id}/pli.pdf", download_provider_pli)
         .post(
             "/prestataire/plis/{pli_id}/evenements",
             record_provider_event,
@@ -205,6 +207,7 @@ fn routes() -> Routes {
             "/api/provider/v1/plis/{pli_id}/documents/{file}",
             download_document,
         )
+        .get("/api/provider/v1/plis/{pli_id}/pli.pdf", download_pli)
         .post("/api/provider/v1/plis/{pli_id}/events", post_event)
 }
 

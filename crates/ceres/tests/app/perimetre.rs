@@ -226,6 +226,11 @@ const ROUTES: &[(&str, &str, Access)] = &[
         ),
     ),
     (
+        "GET",
+        "/prestataire/plis/{pli_id}/pli.pdf",
+        Access::Roles(&PROVIDER, "/prestataire/plis/{pli}/pli.pdf"),
+    ),
+    (
         "POST",
         "/prestataire/plis/{pli_id}/evenements",
         Access::Roles(&PROVIDER, "/prestataire/plis/{pli}/evenements"),
@@ -259,6 +264,11 @@ const ROUTES: &[(&str, &str, Access)] = &[
         "GET",
         "/api/provider/v1/plis/{pli_id}/documents/{file}",
         Access::ProviderApi("/api/provider/v1/plis/x/documents/01-diplome.pdf"),
+    ),
+    (
+        "GET",
+        "/api/provider/v1/plis/{pli_id}/pli.pdf",
+        Access::ProviderApi("/api/provider/v1/plis/x/pli.pdf"),
     ),
     (
         "POST",

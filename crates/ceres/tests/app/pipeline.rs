@@ -5,6 +5,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::io::Read;
 
+use ceres_domain::document::DocumentKind;
 use ceres_store::ledger;
 use ceres_store::print_requests::{self, InitialOutcome};
 use ceres_web::pipeline;
@@ -28,6 +29,22 @@ async fn request(app: &TestApp, session: &str, candidat: i64) -> String {
         InitialOutcome::Created { id, .. } => id,
         InitialOutcome::AlreadyExists { .. } => panic!("{candidat}: request already there"),
     }
+}
+
+/// The pages of a PDF, as `pdfinfo` (poppler-utils) reads them.
+fn page_count(pdf: &[u8]) -> usize {
+    let path = std::env::temp_dir().join(format!("ceres-pli-{}.pdf", uuid::Uuid::now_v7()));
+    std::fs::write(&path, pdf).unwrap();
+    let output = std::process::Command::new("pdfinfo")
+        .arg(&path)
+        .output()
+        .expect("pdfinfo (poppler-utils) must be installed");
+    std::fs::remove_file(&path).ok();
+    let info = String::from_utf8_lossy(&output.stdout);
+    info.lines()
+        .find_map(|line| line.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no page count in {info}"))
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
@@ -218,6 +235,35 @@ async fn r8_a_request_becomes_one_pli_in_one_lot_that_the_provider_takes_through
     .await
     .unwrap();
     assert_eq!(ledger::sha256_hex(&pdf), first["sha256"].as_str().unwrap());
+
+    // The pli's documents in one PDF, one page per page of its documents (the printed
+    // livret has two), its hash as ETag; another provider's token does not reach it.
+    let pli_pdf = api(
+        &app,
+        reqwest::Method::GET,
+        henri_pli["pdf_url"].as_str().unwrap(),
+        TOKEN,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(pli_pdf.status(), StatusCode::OK);
+    let etag = pli_pdf.headers()["etag"].to_str().unwrap().to_owned();
+    let pli_pdf = pli_pdf.bytes().await.unwrap();
+    assert_eq!(etag, format!("\"{}\"", ledger::sha256_hex(&pli_pdf)));
+    let kinds: Vec<&str> = henri_pli["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    let pages: usize = kinds
+        .iter()
+        .map(|k| ceres_render::printed_pages(DocumentKind::from_slug(k).unwrap()))
+        .sum();
+    assert!(kinds.contains(&"livret"), "{kinds:?}");
+    assert_eq!(pages, kinds.len() + 1);
+    assert_eq!(page_count(&pli_pdf), pages);
 
     // The whole lot as a ZIP: the manifest CSV with its BOM, and every PDF.
     let zip_bytes = api(
@@ -599,8 +645,9 @@ async fn the_providers_operator_takes_a_lot_and_records_events_in_the_console() 
     app.cleanup().await;
 }
 
-/// Crash safety (issue 5): `ceres work` processes are killed (SIGKILL) at a sweep of
-/// moments through the pipeline, again and again, then one runs to the end. Every request
+/// Crash safety (issue 5): processes are killed (SIGKILL) at a sweep of moments through
+/// the pipeline, again and again — `ceres work`, `ceres work --lot` and `ceres serve`
+/// (whose worker runs the same jobs) in turn — then one `ceres work --lot` runs to the end. Every request
 /// ends as exactly one pli in exactly one lot, no document number is issued twice, and every
 /// recorded PDF is in the file store with its SHA-256.
 #[tokio::test]
@@ -621,21 +668,23 @@ async fn killing_the_worker_at_any_moment_loses_nothing_and_does_nothing_twice()
     // The same key as the test app's state: the seed [42; 32], in base64.
     let key = ceres_domain::verification::SigningSecret::from_seed([42; 32]).to_base64();
 
-    let worker = |lot: bool| {
+    let worker = |kind: usize| {
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ceres"));
+        match kind {
+            0 => command.arg("work"),
+            1 => command.args(["work", "--lot"]),
+            _ => command.args(["serve", "--listen", "127.0.0.1:0"]),
+        };
         command
-            .arg("work")
             .env("DATABASE_URL", &app.database_url)
             .env("CERES_DATA_DIR", &data_dir)
             .env("CERES_FILES_DIR", &app.files_dir)
+            .env("CERES_FILES_URL", app.files_url.as_deref().unwrap_or(""))
             .env("CERES_SIGNING_KEY", &key)
             .env("RUST_LOG", "warn")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null());
-        if lot {
-            command.arg("--lot");
-        }
-        command.spawn().expect("ceres work starts")
+        command.spawn().expect("ceres starts")
     };
 
     // Each worker lives a little longer than the one before, until one finishes on its
@@ -643,7 +692,7 @@ async fn killing_the_worker_at_any_moment_loses_nothing_and_does_nothing_twice()
     let mut kills = 0;
     let mut delay_ms = 40_u64;
     loop {
-        let mut child = worker(kills % 2 == 1);
+        let mut child = worker(kills % 3);
         tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
         let finished = child.try_wait().unwrap().is_some();
         if !finished {
@@ -663,7 +712,7 @@ async fn killing_the_worker_at_any_moment_loses_nothing_and_does_nothing_twice()
         .await
         .unwrap();
     }
-    let status = worker(true).wait().unwrap();
+    let status = worker(1).wait().unwrap();
     assert!(status.success());
     assert!(
         kills >= 3,

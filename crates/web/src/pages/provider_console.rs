@@ -138,19 +138,29 @@ pub async fn download_provider_document(
     let document = crate::provider_api::find_document(&state, &pli, &file)
         .await?
         .ok_or(AppError::NotFound)?;
-    let Some(pdf) = state
+    let pdf = state
         .files
-        .get_verified(&document.file_key, &document.sha256)
-        .await?
-    else {
-        return Err(AppError::Internal(format!(
-            "stored file {} does not match its SHA-256",
-            document.file_key
-        )));
-    };
+        .get_intact(&document.file_key, &document.sha256)
+        .await?;
     Ok(pdf_response(
         pdf,
         format!("attachment; filename=\"{file}\""),
+    ))
+}
+
+/// `GET /prestataire/plis/{pli_id}/pli.pdf`: the pli's documents in one PDF.
+pub async fn download_provider_pli(
+    State(state): State<AppState>,
+    operator: ProviderUser,
+    Path(pli_id): Path<String>,
+) -> Result<Response, AppError> {
+    let pli = ledger::pli_of_provider(&state.db, &operator.provider, &pli_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let pdf = crate::provider_api::pli_pdf(&state, &pli).await?;
+    Ok(pdf_response(
+        pdf,
+        format!("attachment; filename=\"pli-{}.pdf\"", pli.id),
     ))
 }
 

@@ -85,16 +85,10 @@ pub(super) async fn lot_zip(state: &AppState, lot: &LotRow) -> Result<Vec<u8>, A
     zip.write_all(&csv).map_err(|e| internal(e.to_string()))?;
     for pli in &manifest.plis {
         for document in &pli.documents {
-            let Some(pdf) = state
+            let pdf = state
                 .files
-                .get_verified(&document.file_key, &document.sha256)
-                .await?
-            else {
-                return Err(internal(format!(
-                    "stored file {} does not match its SHA-256",
-                    document.file_key
-                )));
-            };
+                .get_intact(&document.file_key, &document.sha256)
+                .await?;
             let name = format!("{}/{}", folder(pli.position, &pli.id), document.file);
             zip.start_file(name, options)
                 .map_err(|e| internal(e.to_string()))?;
@@ -122,6 +116,7 @@ mod tests {
                 territoire: None,
                 address_lines: vec!["Madame Hélène MÜLLER".into(), "=1+1".into()],
                 state: "en_lot".into(),
+                pdf_url: "/api/provider/v1/plis/pli-1/pli.pdf".into(),
                 documents: vec![],
             }],
         };

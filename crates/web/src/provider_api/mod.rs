@@ -14,6 +14,7 @@ use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use ceres_domain::document::DocumentKind;
 use ceres_domain::ledger::{PliEventKind, PndReason};
 use ceres_store::ledger::{self, Acknowledged, EventOutcome, LotRow, NewPliEvent, PliRow};
 use serde::{Deserialize, Serialize};
@@ -178,6 +179,8 @@ pub(crate) struct ManifestPli {
     pub territoire: Option<String>,
     pub address_lines: Vec<String>,
     pub state: String,
+    /// The pli's documents in one PDF, in envelope order.
+    pub pdf_url: String,
     pub documents: Vec<ManifestDocument>,
 }
 
@@ -228,6 +231,7 @@ pub(crate) async fn manifest(state: &AppState, lot: &LotRow) -> Result<Manifest,
             })
             .collect();
         plis.push(ManifestPli {
+            pdf_url: format!("/api/provider/v1/plis/{}/pli.pdf", pli.id),
             position: pli.lot_position.unwrap_or_default(),
             address_lines: pli.lines(),
             id: pli.id,
@@ -332,24 +336,88 @@ pub async fn download_document(
         .await?
     else {
         tracing::error!(pli.id = %pli.id, file = %document.file_key, "stored PDF does not match its SHA-256");
-        return Err(ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "corrupt_file",
-            "the stored file does not match its SHA-256; it is not served",
-        ));
+        return Err(corrupt_file());
     };
-    Ok((
+    Ok(pdf_response(&file, pdf))
+}
+
+/// The documents of a pli in one PDF, in envelope order, made from the stored files once
+/// each is checked against its SHA-256.
+pub(crate) async fn pli_pdf(state: &AppState, pli: &PliRow) -> Result<Vec<u8>, crate::AppError> {
+    use crate::AppError;
+    let documents = ledger::documents_of(&state.db, &pli.print_request_id).await?;
+    if documents.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let mut pdfs = Vec::with_capacity(documents.len());
+    let mut pages = Vec::with_capacity(documents.len());
+    for document in &documents {
+        let pdf = state
+            .files
+            .get_intact(&document.file_key, &document.sha256)
+            .await?;
+        let kind = DocumentKind::from_slug(&document.kind).ok_or_else(|| {
+            AppError::Internal(format!(
+                "pli {} holds a document of unknown kind {}",
+                pli.id, document.kind
+            ))
+        })?;
+        pdfs.push(pdf);
+        pages.push(ceres_render::printed_pages(kind));
+    }
+    let renderer = state.renderer.clone();
+    let ident = pli.id.clone();
+    tokio::task::spawn_blocking(move || {
+        let parts: Vec<ceres_render::PliPart<'_>> = pdfs
+            .iter()
+            .zip(pages)
+            .map(|(pdf, pages)| ceres_render::PliPart { pdf, pages })
+            .collect();
+        renderer.merge_pli(&ident, &parts)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+fn corrupt_file() -> ApiError {
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "corrupt_file",
+        "the stored file does not match its SHA-256; it is not served",
+    )
+}
+
+/// `GET /api/provider/v1/plis/{pli_id}/pli.pdf`: the pli's documents in one PDF.
+pub async fn download_pli(
+    State(state): State<AppState>,
+    Provider(provider): Provider,
+    Path(pli_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let pli = pli_of(&state, &provider, &pli_id).await?;
+    let pdf = pli_pdf(&state, &pli).await.map_err(|error| match error {
+        crate::AppError::NotFound => ApiError::not_found("document"),
+        other => ApiError::from(other),
+    })?;
+    Ok(pdf_response(&format!("pli-{}.pdf", pli.id), pdf))
+}
+
+/// A PDF to download, its SHA-256 as ETag.
+fn pdf_response(file: &str, pdf: Vec<u8>) -> Response {
+    use sha2::Digest;
+    let sha256 = hex::encode(sha2::Sha256::digest(&pdf));
+    (
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{file}\""),
             ),
-            (header::ETAG, format!("\"{}\"", document.sha256)),
+            (header::ETAG, format!("\"{sha256}\"")),
         ],
         pdf,
     )
-        .into_response())
+        .into_response()
 }
 
 /// The body of `POST …/events`.
