@@ -99,6 +99,7 @@ impl Db {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         MIGRATOR.run(&self.pool).await?;
         crate::audit::seal(self).await?;
+        crate::board::index_search_text(self).await;
         Ok(())
     }
 

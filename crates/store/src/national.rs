@@ -321,8 +321,16 @@ pub async fn generate(
         progress(done, volume.sessions);
     }
     crate::sessions::fill_search_text(db, None).await?;
-    // Fresh statistics for the planner after a bulk load (both engines know ANALYZE).
-    sqlx::query("ANALYZE").execute(db.pool()).await?;
+    // Fresh statistics for the planner after a bulk load (both engines know ANALYZE); on
+    // PostgreSQL a VACUUM also marks the pages all-visible, so that the board's covering
+    // indexes answer without visiting the table (autovacuum would, some minutes later).
+    let statement = match db.backend() {
+        crate::Backend::Sqlite => "ANALYZE",
+        crate::Backend::Postgres => "VACUUM ANALYZE",
+    };
+    sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
+        .execute(db.pool())
+        .await?;
     Ok(generated)
 }
 

@@ -327,10 +327,9 @@ async fn export_rows(
     params: &SearchParams,
 ) -> Result<Vec<([String; 8], i64)>, AppError> {
     let query = params.query(0, EXPORT_MAX);
-    let result = board::search(&state.db, &user.perimetre, &query).await?;
-    tracing::info!(rows = result.rows.len(), "sessions exported");
-    Ok(result
-        .rows
+    let rows = board::search_rows(&state.db, &user.perimetre, &query).await?;
+    tracing::info!(rows = rows.len(), "sessions exported");
+    Ok(rows
         .iter()
         .map(|row| {
             let (state_label, _) = state_label_and_class(&row.state);
