@@ -80,19 +80,29 @@ pub async fn generate(
     let mut generated = Generated::default();
     let run: String = format!("{:04}", rng.random_range(0..10_000));
 
-    // Centres: two per département, in real communes.
-    let departements: Vec<(String, String)> =
-        sqlx::query_as("SELECT code, region_code FROM departement ORDER BY code")
-            .fetch_all(db.pool())
-            .await?;
+    // Centres: two per département, where training centres are: one in the préfecture,
+    // one in the commune with the most postcodes besides it (a large town). A département
+    // without a known préfecture (an import older than the column) takes its largest
+    // two. Ties go to the lowest code. The uninhabited territories (the TAAF, Clipperton)
+    // have none.
+    let departements: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT code, region_code, chef_lieu FROM departement \
+         WHERE code NOT IN ('984', '989') ORDER BY code",
+    )
+    .fetch_all(db.pool())
+    .await?;
     let mut centres: Vec<(String, String, String)> = Vec::new();
     let mut centre_rows: Vec<Vec<String>> = Vec::new();
-    for (departement, region) in &departements {
+    for (departement, region, chef_lieu) in &departements {
+        let chef_lieu = chef_lieu.as_deref().unwrap_or("");
         let communes: Vec<(String, String)> = sqlx::query_as(
             "SELECT code, nom FROM commune WHERE departement_code = $1 \
-               AND type = 'commune-actuelle' ORDER BY code LIMIT 2",
+               AND type = 'commune-actuelle' \
+             ORDER BY CASE WHEN code = $2 THEN 0 ELSE 1 END, \
+               LENGTH(codes_postaux) DESC, code LIMIT 2",
         )
         .bind(departement)
+        .bind(chef_lieu)
         .fetch_all(db.pool())
         .await?;
         for (n, (code, nom)) in communes.into_iter().enumerate() {

@@ -57,6 +57,26 @@ async fn a_generated_volume_spreads_over_the_country_and_fills_the_board() {
                 .await
                 .unwrap();
         assert!(regions.len() > 10, "{}", regions.len());
+        // Centres where training happens: each département's first in its préfecture
+        // (Lyon for the Rhône, Mamoudzou for Mayotte), none on an uninhabited territory.
+        let centres: Vec<(String, String)> = sqlx::query_as(
+            "SELECT departement_code, commune_code FROM centre \
+             WHERE id LIKE 'gen%' AND nom LIKE 'Centre de formation de %' \
+             ORDER BY departement_code",
+        )
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+        let commune_of = |departement: &str| {
+            centres
+                .iter()
+                .find(|(code, _)| code == departement)
+                .map(|(_, commune)| commune.as_str())
+        };
+        assert_eq!(commune_of("69"), Some("69123"));
+        assert_eq!(commune_of("976"), Some("97611"));
+        assert_eq!(commune_of("989"), None);
+        assert!(centres.len() > 100, "{}", centres.len());
         let mut sum = 0;
         for (region,) in &regions {
             sum += board::search(

@@ -47,6 +47,8 @@ pub(super) struct Departement {
     pub nom: String,
     pub region_code: String,
     pub zone: String,
+    /// The commune code of its préfecture.
+    pub chef_lieu: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,6 +192,7 @@ fn parse_departements(
     let nom = table.column("nom")?;
     let region = table.column("region")?;
     let zone = table.column("zone")?;
+    let chef_lieu = table.column("chefLieu")?;
 
     let mut seen = HashSet::new();
     let mut departements = Vec::new();
@@ -199,6 +202,7 @@ fn parse_departements(
             nom: row.required(nom)?.to_owned(),
             region_code: known(&row, region, regions, "région")?.to_owned(),
             zone: one_of(&row, zone, &ZONES)?.to_owned(),
+            chef_lieu: row.required(chef_lieu)?.to_owned(),
         };
         if !seen.insert(departement.code.clone()) {
             return Err(row.error(

@@ -135,7 +135,7 @@ async fn write_geography(writer: &mut Writer<'_>, geo: &Geography) -> Result<(),
 
     let spec = Spec {
         table: "departement",
-        columns: &["code", "nom", "region_code", "zone"],
+        columns: &["code", "nom", "region_code", "zone", "chef_lieu"],
         key: &["code"],
     };
     let rows = geo.departements.iter().map(|d| {
@@ -144,6 +144,7 @@ async fn write_geography(writer: &mut Writer<'_>, geo: &Geography) -> Result<(),
             (&d.nom).into(),
             (&d.region_code).into(),
             (&d.zone).into(),
+            (&d.chef_lieu).into(),
         ]
     });
     writer.upsert(&spec, rows.collect()).await?;
