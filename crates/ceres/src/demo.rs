@@ -587,10 +587,12 @@ pub async fn load_national(db: &Db, sessions: u64, per_session: u64) -> anyhow::
         ceres_store::national::generate(db, &volume, &mut |done, _| bar.set_position(done)).await?;
     bar.finish();
     println!(
-        "national volume: {} sessions, {} candidates, {} initial requests, {} centres in {:.1} s",
+        "national volume: {} sessions, {} candidates, {} initial requests, {} plis, {} centres \
+         in {:.1} s",
         generated.sessions,
         generated.candidats,
         generated.requests,
+        generated.plis,
         generated.centres,
         started.elapsed().as_secs_f64()
     );

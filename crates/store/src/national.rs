@@ -2,7 +2,12 @@
 //! 60,000 sessions and 900,000 candidates over five years, across every département and
 //! région, with the real titres of the referential, real communes and plausible centres, in
 //! every state of R1, and the initial print requests a real country would show (all sent
-//! for older validated sessions, none, a part or all for the recent ones).
+//! for older validated sessions, none, a part or all for the recent ones), each with its
+//! pli in the day's lot: posted when older than 40 days; recent ones also printed, still at
+//! the provider (some without news for 30 days) or returned (PND, about 1 in 100).
+//!
+//! Known limit: the generated plis have no rendered documents nor provider events besides
+//! their PND, and a pli for a DEETS (R8) carries the territory's name for address.
 //!
 //! Rows are written in multi-row `INSERT`s inside one transaction per batch, without the
 //! traçabilité (nothing of this is a user's change). Ids and session codes are chosen so
@@ -33,6 +38,7 @@ pub struct Generated {
     pub sessions: u64,
     pub candidats: u64,
     pub requests: u64,
+    pub plis: u64,
 }
 
 const SURNAMES: [&str; 24] = [
@@ -329,7 +335,19 @@ pub async fn generate(
         generated.requests += requests.len() as u64;
         done += chunk;
         progress(done, volume.sessions);
+        // PostgreSQL checks each inserted row's foreign keys with a plan it keeps per
+        // connection; made while the tables were nearly empty, that plan reads the whole
+        // referenced table for every row, and the load becomes quadratic (the national
+        // volume took 21 minutes, the sessions' table read in full 247,000 times). Fresh
+        // statistics as the tables grow make it plan again with their primary keys: 83 s.
+        let batches = done / BATCH as u64;
+        if batches.is_power_of_two() || batches % 32 == 0 {
+            sqlx::raw_sql("ANALYZE exam_session; ANALYZE candidat")
+                .execute(db.pool())
+                .await?;
+        }
     }
+    generated.plis = generate_plis(db, &run, volume.today).await?;
     crate::sessions::fill_search_text(db, None).await?;
     // Fresh statistics for the planner after a bulk load (both engines know ANALYZE); on
     // PostgreSQL a VACUUM also marks the pages all-visible, so that the board's covering
@@ -342,6 +360,68 @@ pub async fn generate(
         .execute(db.pool())
         .await?;
     Ok(generated)
+}
+
+/// The plis of this run's initial requests, in one lot per day of request, in a state
+/// that follows their age (see the module's doc); the PND ones with their event. One
+/// statement per table, the same on both engines (dates compare as ISO text).
+async fn generate_plis(db: &Db, run: &str, today: Date) -> Result<u64, StoreError> {
+    let requests = format!("gen-{run}-%");
+    let posted_before = date_text(today.checked_sub(40.days()).expect("in range"));
+    let mut tx = db.pool().begin().await?;
+    sqlx::query(
+        "INSERT INTO lot (id, provider, created_at, pli_count, acknowledged_at) \
+         SELECT 'gen-' || $2 || '-lot-' || r.requested_on, $3, \
+                r.requested_on || 'T16:00:00.000000Z', COUNT(*), \
+                r.requested_on || 'T17:00:00.000000Z' \
+         FROM print_request r WHERE r.id LIKE $1 GROUP BY r.requested_on",
+    )
+    .bind(&requests)
+    .bind(run)
+    .bind(crate::ledger::DEFAULT_PROVIDER)
+    .execute(&mut *tx)
+    .await?;
+    let plis = sqlx::query(
+        "INSERT INTO pli (id, print_request_id, session_id, candidat_id, destination, \
+             territoire, adresse_lignes, state, lot_id, lot_position, created_at, updated_at) \
+         SELECT 'gen-' || $2 || '-pli-' || r.candidat_id, r.id, r.session_id, r.candidat_id, \
+             CASE WHEN d.zone = 'metro' THEN 'candidat' ELSE 'deets' END, \
+             CASE WHEN d.zone = 'metro' THEN NULL ELSE d.code END, \
+             CASE WHEN d.zone = 'metro' THEN \
+                 '[\"' || CASE c.civilite WHEN 'madame' THEN 'Madame' ELSE 'Monsieur' END \
+                 || ' ' || c.prenoms || ' ' || c.nom_naissance || '\",\"' || c.adresse_ligne \
+                 || '\",\"' || c.code_postal || ' ' || UPPER(c.ville) || '\"]' \
+             ELSE '[\"DEETS\",\"' || d.nom || '\"]' END, \
+             CASE WHEN r.requested_on < $3 THEN 'poste' \
+                  WHEN r.candidat_id % 100 = 0 THEN 'pnd' \
+                  WHEN r.candidat_id % 10 IN (1, 2) THEN 'imprime' \
+                  WHEN r.candidat_id % 10 = 3 THEN 'en_lot' \
+                  ELSE 'poste' END, \
+             'gen-' || $2 || '-lot-' || r.requested_on, r.candidat_id, \
+             r.requested_at, r.requested_at \
+         FROM print_request r JOIN exam_session s ON s.id = r.session_id \
+             JOIN departement d ON d.code = s.departement_code \
+             JOIN candidat c ON c.id = r.candidat_id \
+         WHERE r.id LIKE $1",
+    )
+    .bind(&requests)
+    .bind(run)
+    .bind(&posted_before)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    sqlx::query(
+        "INSERT INTO pli_event (id, pli_id, kind, recorded_at, pnd_reason, idempotency_key, \
+             actor) \
+         SELECT p.id || '-pnd', p.id, 'pnd', p.updated_at, 'n_habite_pas', p.id || '-pnd', \
+             'generation' \
+         FROM pli p WHERE p.id LIKE $1 AND p.state = 'pnd'",
+    )
+    .bind(format!("gen-{run}-pli-%"))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(plis)
 }
 
 fn pick_state(rng: &mut StdRng, age_days: i64) -> &'static str {

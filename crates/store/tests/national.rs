@@ -108,5 +108,44 @@ async fn a_generated_volume_spreads_over_the_country_and_fills_the_board() {
             .map_or(0, |(_, n)| *n);
         assert!(validated > 0, "{counts:?}");
         assert!(counts.by_state.len() >= 5, "{counts:?}");
+        // Every initial request has its pli in its day's lot; the board counts the returned
+        // ones and those still at the provider after 30 days.
+        assert_eq!(generated.plis, generated.requests);
+        let plis: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT p.state, COUNT(*), CAST(SUM(CASE WHEN l.id IS NULL THEN 1 ELSE 0 END) \
+                 AS BIGINT) \
+             FROM pli p LEFT JOIN lot l ON l.id = p.lot_id GROUP BY p.state ORDER BY p.state",
+        )
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+        assert!(plis.iter().all(|(_, _, lotless)| *lotless == 0), "{plis:?}");
+        assert!(
+            plis.iter().any(|(state, _, _)| state == "poste"),
+            "{plis:?}"
+        );
+        let count_of = |wanted: &str| {
+            plis.iter()
+                .find(|(state, _, _)| state == wanted)
+                .map_or(0, |(_, n, _)| *n)
+        };
+        // Older than 40 days, posted (at this scale, few requests are more recent).
+        let (unposted_old,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM pli p JOIN print_request r ON r.id = p.print_request_id \
+             WHERE r.requested_on < '2026-10-24' AND p.state <> 'poste'",
+        )
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert_eq!(unposted_old, 0);
+        assert_eq!(counts.pnd, count_of("pnd"), "{plis:?}");
+        let (stale,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM pli WHERE state IN ('en_lot', 'imprime') \
+               AND updated_at < '2026-11-03T00:00:00.000000Z'",
+        )
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert_eq!(counts.no_news, stale);
     }
 }
