@@ -4,10 +4,10 @@
 //! The counts are computed from the rows at each request: covering indexes by périmètre
 //! and start date carry every column the board reads, and a search reads its matches once
 //! for its total and its three facets. On the national volume (`ceres demo --scale
-//! national`, 60,000 sessions) measured by `scripts/measure-board.sh` (wrk, 4 connections,
-//! debug build, 2 cores), the national administrator's home page answers in 31 ms median on
-//! SQLite and 39 ms on PostgreSQL, the search « agent » among validated sessions in 67 and
-//! 84 ms.
+//! national`, 60,000 sessions, 760,000 plis) measured by `scripts/measure-board.sh` (wrk, 4
+//! connections, debug build, 2 cores), the national administrator's home page answers in
+//! 46 ms median on SQLite and 37 ms on PostgreSQL, the search « agent » among validated
+//! sessions in 69 and 79 ms.
 //!
 //! The PND and "no news" counters read only the plis of those states, through the
 //! indexes `pli_waiting` and `pli_in_transit`, whatever the history of posted plis.
