@@ -42,8 +42,8 @@ use crate::pages::health::check_health;
 use crate::pages::oidc_sign_in::{finish_oidc_sign_in, start_oidc_sign_in};
 use crate::pages::pnd::{list_pnd, list_stale};
 use crate::pages::provider_console::{
-    acknowledge_provider_lot, download_provider_document, download_provider_pli,
-    list_provider_lots, record_provider_event, show_provider_lot,
+    acknowledge_provider_lot, download_provider_document, download_provider_lot_zip,
+    download_provider_pli, list_provider_lots, record_provider_event, show_provider_lot,
 };
 use crate::pages::sessions::{
     list_sessions::{export_sessions, export_sessions_xlsx, list_sessions},
@@ -184,6 +184,10 @@ fn routes() -> Routes {
         .post(
             "/prestataire/lots/{lot_id}/prise-en-charge",
             acknowledge_provider_lot,
+        )
+        .get(
+            "/prestataire/lots/{lot_id}/lot.zip",
+            download_provider_lot_zip,
         )
         .get(
             "/prestataire/plis/{pli_id}/documents/{file}",

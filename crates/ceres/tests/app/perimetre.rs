@@ -227,6 +227,11 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ),
     (
         "GET",
+        "/prestataire/lots/{lot_id}/lot.zip",
+        Access::Roles(&PROVIDER, "/prestataire/lots/{lot}/lot.zip"),
+    ),
+    (
+        "GET",
         "/prestataire/plis/{pli_id}/pli.pdf",
         Access::Roles(&PROVIDER, "/prestataire/plis/{pli}/pli.pdf"),
     ),

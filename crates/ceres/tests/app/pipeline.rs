@@ -581,6 +581,20 @@ async fn the_providers_operator_takes_a_lot_and_records_events_in_the_console() 
         !page.contains("23/04/1981") && !page.contains("1981-04-23"),
         "no birth date"
     );
+    // The lot's ZIP from the console, with the operator's session (no API token).
+    let zip_path = format!("/prestataire/lots/{}/lot.zip", lot.id);
+    assert!(page.contains(&zip_path), "{page}");
+    let zip = operator.get(app.url(&zip_path)).send().await.unwrap();
+    assert_eq!(zip.status(), StatusCode::OK);
+    assert_eq!(zip.headers()["content-type"], "application/zip");
+    let zip = zip.bytes().await.unwrap();
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    assert!(
+        archive.file_names().any(|name| name == "manifeste.csv"),
+        "{:?}",
+        archive.file_names().collect::<Vec<_>>()
+    );
+    assert!(archive.file_names().any(|name| name.ends_with(".pdf")));
 
     let token = app.csrf_token(&operator).await;
     let events = app.url(&format!("/prestataire/plis/{}/evenements", pli.id));

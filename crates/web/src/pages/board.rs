@@ -84,12 +84,19 @@ pub async fn show_board(
     ];
     let plis = vec![
         Counter {
-            label: "plis non distribués (PND) à traiter".into(),
+            label: if counts.pnd > 1 {
+                "plis non distribués (PND) à traiter".into()
+            } else {
+                "pli non distribué (PND) à traiter".into()
+            },
             count: counts.pnd,
             href: "/plis-non-distribues".into(),
         },
         Counter {
-            label: format!("plis sans nouvelles depuis {NO_NEWS_DAYS} jours"),
+            label: format!(
+                "{} sans nouvelles depuis {NO_NEWS_DAYS} jours",
+                if counts.no_news > 1 { "plis" } else { "pli" }
+            ),
             count: counts.no_news,
             href: "/plis-sans-nouvelles".into(),
         },

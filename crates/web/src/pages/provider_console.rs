@@ -119,7 +119,10 @@ pub async fn acknowledge_provider_lot(
     let notice = match outcome {
         ledger::Acknowledged::Now => "Le lot est pris en charge.".to_owned(),
         ledger::Acknowledged::Already(at) => {
-            format!("Ce lot était déjà pris en charge ({at}) : rien n'a changé.")
+            format!(
+                "Ce lot était déjà pris en charge ({}) : rien n'a changé.",
+                crate::pages::audit_view::paris_time(&at)
+            )
         }
     };
     let _ = session.insert(NOTICE_KEY, notice).await;
@@ -146,6 +149,19 @@ pub async fn download_provider_document(
         pdf,
         format!("attachment; filename=\"{file}\""),
     ))
+}
+
+/// `GET /prestataire/lots/{lot_id}/lot.zip`: the lot's ZIP, as the API gives it.
+pub async fn download_provider_lot_zip(
+    State(state): State<AppState>,
+    operator: ProviderUser,
+    Path(lot_id): Path<String>,
+) -> Result<Response, AppError> {
+    let lot = lot_of(&state, &operator, &lot_id).await?;
+    let zip = crate::provider_api::archive::lot_zip(&state, &lot)
+        .await
+        .map_err(|e| AppError::Internal(format!("lot {} as a ZIP: {e:?}", lot.id)))?;
+    Ok(crate::provider_api::archive::zip_response(&lot.id, zip))
 }
 
 /// `GET /prestataire/plis/{pli_id}/pli.pdf`: the pli's documents in one PDF.

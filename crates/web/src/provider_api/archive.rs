@@ -74,7 +74,7 @@ fn folder(position: i64, pli_id: &str) -> String {
 }
 
 /// The ZIP of a lot. PDFs are stored, not deflated: they are compressed already.
-pub(super) async fn lot_zip(state: &AppState, lot: &LotRow) -> Result<Vec<u8>, ApiError> {
+pub(crate) async fn lot_zip(state: &AppState, lot: &LotRow) -> Result<Vec<u8>, ApiError> {
     let manifest = manifest(state, lot).await?;
     let internal = |e: String| ApiError::from(crate::AppError::Internal(e));
     let options = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
@@ -126,4 +126,21 @@ mod tests {
         assert!(text.contains("Madame Hélène MÜLLER"));
         assert!(text.contains(";'=1+1;"), "{text}");
     }
+}
+
+/// The HTTP answer carrying a lot's ZIP, for the API and the console alike.
+pub(crate) fn zip_response(lot_id: &str, zip: Vec<u8>) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, "application/zip".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"lot-{lot_id}.zip\""),
+            ),
+        ],
+        zip,
+    )
+        .into_response()
 }

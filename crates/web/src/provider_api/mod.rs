@@ -7,7 +7,7 @@
 //! a lot twice, or posting an event again with the same `Idempotency-Key`, changes nothing
 //! and says so. An impossible transition is refused with 409 and the reason.
 
-mod archive;
+pub(crate) mod archive;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Path, State};
@@ -274,17 +274,7 @@ pub async fn download_lot(
 ) -> Result<Response, ApiError> {
     let lot = lot_of(&state, &provider, &lot_id).await?;
     let zip = archive::lot_zip(&state, &lot).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/zip".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"lot-{}.zip\"", lot.id),
-            ),
-        ],
-        zip,
-    )
-        .into_response())
+    Ok(archive::zip_response(&lot.id, zip))
 }
 
 /// `POST /api/provider/v1/lots/{lot_id}/acknowledgement`: the provider took the lot.
