@@ -12,6 +12,7 @@ pub mod perimetre;
 pub mod print;
 pub mod retention;
 pub mod role;
+pub mod search;
 pub mod session;
 pub mod sign_in;
 pub mod verification;

@@ -199,9 +199,9 @@ fn where_clause(
         values.push(value);
         format!("${}", values.len())
     };
-    let text = query.text.trim().to_lowercase();
+    let text = ceres_domain::search::search_key(query.text.trim());
     if !text.is_empty() {
-        // One lowercased column holds the code, the site, the label and the TP code.
+        // One folded column holds the code, the site, the label, the TP and RNCP codes.
         let like = bind(format!("%{}%", escape_like(&text)), &mut values);
         let mut alternatives = vec![format!("s.search_text LIKE {like} ESCAPE '\\'")];
         if let Some(iso) = iso_date(&text) {

@@ -100,6 +100,8 @@ impl Db {
         MIGRATOR.run(&self.pool).await?;
         crate::audit::seal(self).await?;
         crate::board::index_search_text(self).await;
+        // Sessions whose searched text a migration emptied, to make again.
+        crate::sessions::fill_search_text(self, None).await?;
         Ok(())
     }
 

@@ -197,30 +197,48 @@ pub async fn insert_session(db: &Db, s: &NewSession<'_>) -> Result<bool, StoreEr
     Ok(inserted)
 }
 
-/// Fills the search's free-text column of a session, or of every session that has none
-/// (`None`, after a bulk insert), from the same parts as the migration that created it.
+/// Fills the searched text of one session, or of every session that has none: its code,
+/// centre, titre label, TP code and RNCP code, folded as the search compares text
+/// ([`search_key`](ceres_domain::search::search_key)).
 pub async fn fill_search_text(db: &Db, id: Option<&str>) -> Result<(), StoreError> {
     let sql = format!(
-        "UPDATE exam_session SET search_text = LOWER(exam_session.id \
-             || ' ' || COALESCE((SELECT c.nom FROM centre c \
-                                 WHERE c.id = exam_session.centre_id), '') \
-             || ' ' || COALESCE((SELECT v.intitule FROM titre_version v \
-                                 WHERE v.id = exam_session.titre_version_id), '') \
-             || ' ' || COALESCE((SELECT t.code_tp FROM titre_version v \
-                                 JOIN titre t ON t.rncp = v.rncp \
-                                 WHERE v.id = exam_session.titre_version_id), '')) \
+        "SELECT s.id, s.id || ' ' || COALESCE(c.nom, '') || ' ' || COALESCE(v.intitule, '') \
+             || ' ' || COALESCE(t.code_tp, '') || ' ' || COALESCE(v.rncp, '') \
+         FROM exam_session s LEFT JOIN centre c ON c.id = s.centre_id \
+             LEFT JOIN titre_version v ON v.id = s.titre_version_id \
+             LEFT JOIN titre t ON t.rncp = v.rncp \
          WHERE {}",
         if id.is_some() {
-            "id = $1"
+            "s.id = $1"
         } else {
-            "search_text = ''"
+            "s.search_text = ''"
         }
     );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    let mut query = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql));
     if let Some(id) = id {
         query = query.bind(id);
     }
-    query.execute(db.pool()).await?;
+    let texts = query.fetch_all(db.pool()).await?;
+    // Written back a few hundred at a time, through a list of (id, text) both engines read.
+    const CHUNK: usize = 500;
+    let mut tx = db.pool().begin().await?;
+    for chunk in texts.chunks(CHUNK) {
+        let values = (0..chunk.len())
+            .map(|n| format!("(${}, ${})", 2 * n + 1, 2 * n + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "WITH v (id, t) AS (VALUES {values}) \
+             UPDATE exam_session SET search_text = (SELECT v.t FROM v WHERE v.id = exam_session.id) \
+             WHERE id IN (SELECT v.id FROM v)"
+        );
+        let mut update = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (id, text) in chunk {
+            update = update.bind(id).bind(ceres_domain::search::search_key(text));
+        }
+        update.execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

@@ -94,6 +94,10 @@ async fn r11_sessions_are_found_by_code_site_date_or_titre_with_facets_and_expor
         ("q=paysage", TUTORIAL),
         ("q=TP-00463", TUTORIAL),
         ("q=KLEE", TUTORIAL),
+        // Without accents nor case, and by RNCP code.
+        ("q=ile%20de%20france", TUTORIAL),
+        ("q=%C3%8ELE", TUTORIAL),
+        ("q=rncp399", TUTORIAL),
     ] {
         let page = text(&agent, &app, &format!("/sessions?{query}")).await;
         assert!(page.contains(found), "{query}");
