@@ -6,8 +6,8 @@
 //! for its total and its three facets. On the national volume (`ceres demo --scale
 //! national`, 60,000 sessions, 760,000 plis) measured by `scripts/measure-board.sh` (wrk, 4
 //! connections, debug build, 2 cores), the national administrator's home page answers in
-//! 46 ms median on SQLite and 37 ms on PostgreSQL, the search « agent » among validated
-//! sessions in 69 and 79 ms.
+//! 50 ms median on SQLite and 39 ms on PostgreSQL, the search « agent » among validated
+//! sessions in 73 and 87 ms.
 //!
 //! The PND and "no news" counters read only the plis of those states, through the
 //! indexes `pli_waiting` and `pli_in_transit`, whatever the history of posted plis.

@@ -199,8 +199,8 @@ pub async fn insert_session(db: &Db, s: &NewSession<'_>) -> Result<bool, StoreEr
 
 /// Fills the searched text of one session, or of every session that has none: its code,
 /// centre, titre label, TP code and RNCP code, folded as the search compares text
-/// ([`search_key`](ceres_domain::search::search_key)).
-pub async fn fill_search_text(db: &Db, id: Option<&str>) -> Result<(), StoreError> {
+/// ([`search_key`](ceres_domain::search::search_key)). Returns how many were filled.
+pub async fn fill_search_text(db: &Db, id: Option<&str>) -> Result<usize, StoreError> {
     let sql = format!(
         "SELECT s.id, s.id || ' ' || COALESCE(c.nom, '') || ' ' || COALESCE(v.intitule, '') \
              || ' ' || COALESCE(t.code_tp, '') || ' ' || COALESCE(v.rncp, '') \
@@ -239,7 +239,7 @@ pub async fn fill_search_text(db: &Db, id: Option<&str>) -> Result<(), StoreErro
         update.execute(&mut *tx).await?;
     }
     tx.commit().await?;
-    Ok(())
+    Ok(texts.len())
 }
 
 /// Adds a juror to a session.
