@@ -229,7 +229,8 @@ pub async fn fill_search_text(db: &Db, id: Option<&str>) -> Result<usize, StoreE
             .join(", ");
         let sql = format!(
             "WITH v (id, t) AS (VALUES {values}) \
-             UPDATE exam_session SET search_text = (SELECT v.t FROM v WHERE v.id = exam_session.id) \
+             UPDATE exam_session \
+             SET search_text = (SELECT v.t FROM v WHERE v.id = exam_session.id) \
              WHERE id IN (SELECT v.id FROM v)"
         );
         let mut update = sqlx::query(sqlx::AssertSqlSafe(sql));

@@ -661,9 +661,9 @@ async fn the_providers_operator_takes_a_lot_and_records_events_in_the_console() 
 
 /// Crash safety (issue 5): processes are killed (SIGKILL) at a sweep of moments through
 /// the pipeline, again and again — `ceres work`, `ceres work --lot` and `ceres serve`
-/// (whose worker runs the same jobs) in turn — then one `ceres work --lot` runs to the end. Every request
-/// ends as exactly one pli in exactly one lot, no document number is issued twice, and every
-/// recorded PDF is in the file store with its SHA-256.
+/// (whose worker runs the same jobs) in turn — then one `ceres work --lot` runs to the
+/// end. Every request ends as exactly one pli in exactly one lot, no document number is
+/// issued twice, and every recorded PDF is in the file store with its SHA-256.
 #[tokio::test]
 async fn killing_the_worker_at_any_moment_loses_nothing_and_does_nothing_twice() {
     let app = TestApp::spawn().await;

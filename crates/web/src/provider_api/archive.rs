@@ -99,6 +99,23 @@ pub(crate) async fn lot_zip(state: &AppState, lot: &LotRow) -> Result<Vec<u8>, A
     Ok(cursor.into_inner())
 }
 
+/// The HTTP answer carrying a lot's ZIP, for the API and the console alike.
+pub(crate) fn zip_response(lot_id: &str, zip: Vec<u8>) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, "application/zip".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"lot-{lot_id}.zip\""),
+            ),
+        ],
+        zip,
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,21 +143,4 @@ mod tests {
         assert!(text.contains("Madame Hélène MÜLLER"));
         assert!(text.contains(";'=1+1;"), "{text}");
     }
-}
-
-/// The HTTP answer carrying a lot's ZIP, for the API and the console alike.
-pub(crate) fn zip_response(lot_id: &str, zip: Vec<u8>) -> axum::response::Response {
-    use axum::http::header;
-    use axum::response::IntoResponse;
-    (
-        [
-            (header::CONTENT_TYPE, "application/zip".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"lot-{lot_id}.zip\""),
-            ),
-        ],
-        zip,
-    )
-        .into_response()
 }

@@ -328,7 +328,7 @@ pub async fn download_document(
         tracing::error!(pli.id = %pli.id, file = %document.file_key, "stored PDF does not match its SHA-256");
         return Err(corrupt_file());
     };
-    Ok(pdf_response(&file, pdf))
+    Ok(pdf_response(&file, pdf, &document.sha256))
 }
 
 /// The documents of a pli in one PDF, in envelope order, made from the stored files once
@@ -389,13 +389,12 @@ pub async fn download_pli(
         crate::AppError::NotFound => ApiError::not_found("document"),
         other => ApiError::from(other),
     })?;
-    Ok(pdf_response(&format!("pli-{}.pdf", pli.id), pdf))
+    let sha256 = ledger::sha256_hex(&pdf);
+    Ok(pdf_response(&format!("pli-{}.pdf", pli.id), pdf, &sha256))
 }
 
-/// A PDF to download, its SHA-256 as ETag.
-fn pdf_response(file: &str, pdf: Vec<u8>) -> Response {
-    use sha2::Digest;
-    let sha256 = hex::encode(sha2::Sha256::digest(&pdf));
+/// A PDF to download, with its SHA-256 as ETag.
+fn pdf_response(file: &str, pdf: Vec<u8>, sha256: &str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
